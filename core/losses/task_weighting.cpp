@@ -1,0 +1,1 @@
+#include "core/losses/task_weighting.h"

@@ -1,0 +1,1 @@
+#include "core/losses/torch_losses.h"
