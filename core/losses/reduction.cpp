@@ -43,7 +43,7 @@ Reduction parseReduction(std::string_view name)
                                 "SUM_BY_NONZERO_WEIGHTS or batchmean");
 }
 
-std::string_view toString(Reduction reduction)
+std::string_view reductionName(Reduction reduction)
 {
     switch (reduction) {
     case Reduction::None: return "NONE";

@@ -31,7 +31,7 @@ enum class Gradient { Skip, Compute };
 /// Accepts TF spellings (`SUM_BY_NONZERO_WEIGHTS`, `weighted_sum_by_nonzero_weights`) and torch
 /// spellings (`none`, `mean`, `sum`, `batchmean`); throws std::invalid_argument otherwise.
 Reduction parseReduction(std::string_view name);
-std::string_view toString(Reduction reduction);
+std::string_view reductionName(Reduction reduction);
 
 /// Weights resolved against a loss shape, plus the denominator of the chosen reduction.
 ///

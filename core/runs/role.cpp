@@ -20,7 +20,7 @@ bool endsWith(std::string_view s, std::string_view suffix)
 }
 } // namespace
 
-std::string_view toString(Role role)
+std::string_view roleName(Role role)
 {
     switch (role) {
     case Role::Component: return "component";
@@ -35,7 +35,7 @@ std::optional<Role> parseRole(std::string_view name)
 {
     const std::string n = lowered(name);
     for (Role r : {Role::Component, Role::Regularization, Role::Total, Role::Other})
-        if (n == toString(r))
+        if (n == roleName(r))
             return r;
     return std::nullopt;
 }

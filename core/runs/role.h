@@ -8,7 +8,7 @@ namespace losslens {
 
 enum class Role { Component, Regularization, Total, Other };
 
-std::string_view toString(Role role);
+std::string_view roleName(Role role);
 /// "component", "regularization", "total", "other" (case-insensitive); nullopt otherwise.
 std::optional<Role> parseRole(std::string_view name);
 /// The role a tag's name suggests (DESIGN.md): `total_loss`/`loss` → total;
