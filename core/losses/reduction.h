@@ -22,8 +22,15 @@ namespace losslens {
 /// | SumByNonzeroWeights | Σ wᵢlᵢ / #{wᵢ ≠ 0}       | TF SUM_BY_NONZERO_WEIGHTS (TF1 default)  |
 /// | BatchMean           | Σ wᵢlᵢ / shape[0]        | torch kl_div 'batchmean'                 |
 ///
-/// A zero denominator gives 0, as TF1's `div_no_nan` does.
+/// A zero denominator gives 0 (TF1's `div_no_nan`) or follows IEEE (ATen): see ZeroDenominator.
 enum class Reduction { None, Sum, Mean, SumOverBatchSize, SumByNonzeroWeights, BatchMean };
+
+/// What a dividing reduction gives when its denominator is 0 (all weights zero, every target
+/// ignored, an empty input).
+enum class ZeroDenominator {
+    GivesZero, ///< 0, with a zero gradient: TF1's div_no_nan
+    Ieee,      ///< Σ wᵢlᵢ / 0 (0/0 = NaN), with a zero gradient: ATen's plain division
+};
 
 /// Whether a loss also returns d(value)/d(predictions).
 enum class Gradient { Skip, Compute };
@@ -41,7 +48,7 @@ class WeightedReduction {
 public:
     template <typename T>
     WeightedReduction(const Shape& lossShape, TensorView<T> weights, Reduction reduction,
-                      std::string_view weightsName = "weights");
+                      std::string_view weightsName = "weights", ZeroDenominator zero = ZeroDenominator::GivesZero);
 
     Reduction reduction() const { return m_reduction; }
     const Shape& lossShape() const { return m_lossShape; }
@@ -70,6 +77,7 @@ private:
 
     Shape m_lossShape;
     Reduction m_reduction;
+    ZeroDenominator m_zero;
     double m_uniformWeight = 1.0;
     FlatArray<double> m_weights; // broadcast to the loss shape; empty when uniform
     double m_denominator = 1.0;
@@ -86,8 +94,8 @@ FlatArray<double> broadcastWeights(const TensorView<T>& weights, const Shape& to
 
 template <typename T>
 WeightedReduction::WeightedReduction(const Shape& lossShape, TensorView<T> weights, Reduction reduction,
-                                     std::string_view weightsName)
-    : m_lossShape(lossShape), m_reduction(reduction)
+                                     std::string_view weightsName, ZeroDenominator zero)
+    : m_lossShape(lossShape), m_reduction(reduction), m_zero(zero)
 {
     if (weights.present() && weights.size() == 1 && weights.rank() == 0)
         m_uniformWeight = static_cast<double>(weights[0]);
@@ -111,7 +119,9 @@ Tensor<double> WeightedReduction::reduce(const Eigen::ArrayBase<Derived>& losses
         return out;
     }
     const double weighted = uniform() ? m_uniformWeight * l.sum() : (l * m_weights).sum();
-    return Tensor<double>::scalar(m_inverse == 0.0 ? 0.0 : weighted * m_inverse);
+    if (m_denominator == 0.0)
+        return Tensor<double>::scalar(m_zero == ZeroDenominator::Ieee ? weighted / m_denominator : 0.0);
+    return Tensor<double>::scalar(weighted * m_inverse);
 }
 
 template <typename Derived>
