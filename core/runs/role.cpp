@@ -40,19 +40,37 @@ std::optional<Role> parseRole(std::string_view name)
     return std::nullopt;
 }
 
+// "epoch_loss" (Keras), "train_loss_step" (Lightning), "val_loss": the loss itself, seen
+// through a phase prefix or an aggregation suffix.
+static std::string_view stripPhase(std::string_view leaf)
+{
+    for (std::string_view prefix : {"epoch_", "train_", "training_", "val_", "validation_", "test_", "eval_"})
+        if (startsWith(leaf, prefix) && leaf.size() > prefix.size()) {
+            leaf.remove_prefix(prefix.size());
+            break;
+        }
+    for (std::string_view suffix : {"_step", "_epoch"})
+        if (endsWith(leaf, suffix) && leaf.size() > suffix.size()) {
+            leaf.remove_suffix(suffix.size());
+            break;
+        }
+    return leaf;
+}
+
 Role inferRole(std::string_view tag)
 {
     const std::string full = lowered(tag);
     const auto slash = full.rfind('/');
     const std::string_view leaf = slash == std::string::npos ? std::string_view(full)
                                                              : std::string_view(full).substr(slash + 1);
-    if (leaf == "total_loss" || leaf == "loss" || leaf == "total")
+    const std::string_view base = stripPhase(leaf);
+    if (base == "total_loss" || base == "loss" || base == "total" || base == "losses")
         return Role::Total;
-    if (startsWith(leaf, "regularization") || leaf == "reg_loss" || leaf.find("l2") != std::string_view::npos ||
-        leaf == "weight_decay" || startsWith(full, "regularization"))
+    if (startsWith(base, "regularization") || base == "reg_loss" || full.find("l2") != std::string::npos ||
+        base == "weight_decay" || startsWith(full, "regularization"))
         return Role::Regularization;
-    if (startsWith(leaf, "loss_") || endsWith(leaf, "_loss") || startsWith(full, "loss/") ||
-        startsWith(full, "losses/") || full.find("/loss/") != std::string::npos)
+    if (startsWith(base, "loss_") || endsWith(base, "_loss") || startsWith(full, "loss/") || startsWith(full, "losses/") ||
+        full.find("/loss/") != std::string::npos || full.find("/losses/") != std::string::npos)
         return Role::Component;
     return Role::Other;
 }

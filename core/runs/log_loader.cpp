@@ -1,0 +1,239 @@
+#include "core/runs/log_loader.h"
+
+#include "core/formats/reader.h"
+#include "core/runs/record_batch.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace losslens {
+
+namespace {
+
+constexpr std::size_t kBlock = std::size_t{16} << 20;
+constexpr std::size_t kHeadBytes = 4096;
+
+} // namespace
+
+struct LogLoader::TrackedFile {
+    LogFile info;
+    RecordBatch batch;
+    std::unique_ptr<formats::Reader> reader;
+    std::string head; // the first bytes as last seen, to notice a rewrite
+    ino_t inode = 0;
+    dev_t device = 0;
+    bool seen = false;
+    // one update's work
+    bool pending = false;
+    bool done = false;
+    bool failed = false;
+};
+
+LogLoader::LogLoader(RunStore& store, LoadOptions options) : m_store(store), m_options(std::move(options)) {}
+
+LogLoader::~LogLoader() = default;
+
+bool LogLoader::addPath(const std::string& path, std::string* error)
+{
+    const ScanResult scan = scanPath(path);
+    if (!scan.error.empty()) {
+        if (error)
+            *error = scan.error;
+        return false;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        std::string message;
+        const std::string overrides = (std::filesystem::path(path) / RoleOverrides::kFileName).string();
+        if (!m_store.roleOverrides().load(overrides, &message) && error)
+            *error = message; // not fatal: the logs are still read
+        m_store.applyRoleOverrides();
+    }
+    m_roots.push_back(path);
+    return true;
+}
+
+std::vector<LogFile> LogLoader::files() const
+{
+    std::vector<LogFile> out;
+    for (const auto& f : m_files)
+        out.push_back(f->info);
+    return out;
+}
+
+void LogLoader::rescan(LoadReport& report)
+{
+    (void)report;
+    for (const std::string& root : m_roots) {
+        for (LogFile& f : scanPath(root).files) {
+            const bool known = std::any_of(m_files.begin(), m_files.end(), [&](const auto& t) { return t->info.path == f.path; });
+            if (known)
+                continue;
+            auto tracked = std::make_unique<TrackedFile>();
+            tracked->info = std::move(f);
+            tracked->reader = formats::createReader(tracked->info.format, tracked->batch, tracked->info.path);
+            m_files.push_back(std::move(tracked));
+        }
+    }
+    std::stable_sort(m_files.begin(), m_files.end(), [](const auto& a, const auto& b) {
+        return a->info.run != b->info.run ? a->info.run < b->info.run : a->info.path < b->info.path;
+    });
+}
+
+// Decides whether the file must be read (again), from its identity, size and first bytes.
+void LogLoader::prepare(TrackedFile& file, LoadReport& report)
+{
+    file.pending = file.done = file.failed = false;
+    if (!file.reader)
+        return;
+    struct stat st {};
+    if (::stat(file.info.path.c_str(), &st) != 0)
+        return; // gone for now; what was read stays
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t position = file.reader->position();
+    bool restart = file.seen && (st.st_ino != file.inode || st.st_dev != file.device || size < position);
+    if (!restart && file.seen && !file.head.empty()) {
+        const std::string head = readHead(file.info.path, file.head.size());
+        restart = head != file.head;
+    }
+    if (restart) {
+        report.warnings.push_back(formats::Warning{file.info.path, formats::Warning::Where::Offset, 0,
+                                                   "the file was truncated or replaced; reading it again from the start"});
+        file.reader->restart();
+        file.batch.clear();
+        file.head.clear();
+    }
+    file.inode = st.st_ino;
+    file.device = st.st_dev;
+    file.pending = !file.seen || restart || size > file.reader->position();
+    file.seen = true;
+}
+
+namespace {
+
+struct Shared {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::atomic<std::uint64_t> bytesDone{0};
+};
+
+// Reads the file from the reader's position to its end, in blocks, feeding the reader.
+bool readIncrement(const std::string& path, formats::Reader& reader, ReadMode mode, const std::atomic<bool>* cancel,
+                   std::atomic<std::uint64_t>& bytesDone, std::string& head)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    std::vector<char> buffer;
+    std::size_t filled = 0;
+    std::uint64_t offset = reader.position();
+    bool ok = true;
+    while (!(cancel && cancel->load(std::memory_order_relaxed))) {
+        if (buffer.size() < filled + kBlock)
+            buffer.resize(filled + kBlock);
+        const ssize_t n = ::pread(fd, buffer.data() + filled, kBlock, static_cast<off_t>(offset + filled));
+        if (n < 0) {
+            ok = false;
+            break;
+        }
+        filled += static_cast<std::size_t>(n);
+        const bool eof = n == 0 || static_cast<std::size_t>(n) < kBlock;
+        if (offset == 0 && head.size() < kHeadBytes)
+            head.assign(buffer.data(), std::min(filled, kHeadBytes));
+        const std::size_t used = reader.feed(std::string_view(buffer.data(), filled), eof && mode == ReadMode::Snapshot);
+        bytesDone.fetch_add(used, std::memory_order_relaxed);
+        std::memmove(buffer.data(), buffer.data() + used, filled - used);
+        filled -= used;
+        offset += used;
+        if (eof)
+            break;
+    }
+    ::close(fd);
+    return ok;
+}
+
+} // namespace
+
+LoadReport LogLoader::update()
+{
+    LoadReport report;
+    rescan(report);
+    std::vector<TrackedFile*> work;
+    LoadProgress progress;
+    for (auto& f : m_files) {
+        const std::uint64_t before = f->reader ? f->reader->position() : 0;
+        prepare(*f, report);
+        if (f->pending) {
+            work.push_back(f.get());
+            struct stat st {};
+            if (::stat(f->info.path.c_str(), &st) == 0)
+                progress.bytesTotal += static_cast<std::uint64_t>(st.st_size) - std::min<std::uint64_t>(before, static_cast<std::uint64_t>(st.st_size));
+        }
+    }
+    Shared shared;
+    std::atomic<std::size_t> next{0};
+    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+    const auto threadCount = static_cast<std::size_t>(std::min<std::size_t>(m_options.threads ? m_options.threads : hardware, work.size()));
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < work.size();) {
+            TrackedFile& f = *work[i];
+            const std::uint64_t start = f.reader->position();
+            const bool ok = readIncrement(f.info.path, *f.reader, m_options.mode, m_options.cancel, shared.bytesDone, f.head);
+            if (ok && start == 0 && f.reader->position() == 0 && f.head.empty() && m_options.mode == ReadMode::Snapshot)
+                f.batch.onWarning(formats::Warning{f.info.path, formats::Warning::Where::Offset, 0, "empty file: no records"});
+            std::lock_guard lock(shared.mutex);
+            f.failed = !ok;
+            f.done = true;
+            shared.changed.notify_all();
+        }
+    };
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < threadCount; ++t)
+        threads.emplace_back(worker);
+    // Merge on this thread, in file order, as soon as each file is parsed.
+    auto cancelled = [&] { return m_options.cancel && m_options.cancel->load(); };
+    for (TrackedFile* f : work) {
+        std::unique_lock lock(shared.mutex);
+        while (!f->done) {
+            shared.changed.wait_for(lock, std::chrono::milliseconds(100));
+            if (m_options.progress) {
+                progress.bytesDone = std::min(shared.bytesDone.load(), progress.bytesTotal);
+                lock.unlock();
+                m_options.progress(progress);
+                lock.lock();
+            }
+        }
+        lock.unlock();
+        if (cancelled()) {
+            report.cancelled = true;
+            f->batch.clear();
+            f->reader->restart(); // read it whole next time; the restart rule keeps the store right
+            f->head.clear();
+            f->seen = false;
+            continue;
+        }
+        if (f->failed)
+            report.warnings.push_back(formats::Warning{f->info.path, formats::Warning::Where::Offset, f->reader->position(),
+                                                       std::string("read error: ") + std::strerror(errno)});
+        report.newPoints += f->batch.mergeInto(m_store, f->info.run, f->info.path, report.warnings);
+        ++report.filesRead;
+    }
+    threads.clear();
+    if (m_options.progress) {
+        progress.bytesDone = std::min(shared.bytesDone.load(), progress.bytesTotal);
+        m_options.progress(progress);
+    }
+    return report;
+}
+
+} // namespace losslens

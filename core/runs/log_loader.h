@@ -1,0 +1,77 @@
+#pragma once
+// Loading logs into the store: many files in parallel, with progress and cancellation, and
+// following files that are still being written.
+
+#include "core/formats/record_sink.h"
+#include "core/runs/logdir_scan.h"
+#include "core/runs/run_store.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+enum class ReadMode {
+    Snapshot, ///< the files are complete: an incomplete last record is reported as truncated
+    Follow,   ///< the files may still grow: an incomplete last record waits for the next update()
+};
+
+struct LoadProgress {
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesTotal = 0;
+};
+
+struct LoadOptions {
+    ReadMode mode = ReadMode::Snapshot;
+    /// Parser threads; 0 means std::thread::hardware_concurrency().
+    unsigned threads = 0;
+    /// Called on the thread that called update(), a few times a second and once at the end.
+    std::function<void(const LoadProgress&)> progress = {};
+    /// Set (from any thread) to stop update() early; what was fully read stays in the store.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct LoadReport {
+    std::size_t newPoints = 0;
+    std::size_t filesRead = 0;
+    std::vector<formats::Warning> warnings;
+    bool cancelled = false;
+};
+
+/// Reads logs (files or logdirs, scanned again on every update() so new files are found) into
+/// a RunStore. Files are parsed on worker threads; their records are merged on the caller's
+/// thread, files of a run in name order, so RunStore observers are called there. Each update()
+/// reads only what is new: bytes appended since the last one. A file that shrank, was replaced
+/// (another inode) or whose first bytes changed (Lightning rewrites metrics.csv when a column
+/// appears) is read again from its start, with a warning; the store's restart rule then
+/// supersedes the points read before.
+class LogLoader {
+public:
+    explicit LogLoader(RunStore& store, LoadOptions options = {});
+    ~LogLoader();
+    LogLoader(const LogLoader&) = delete;
+    LogLoader& operator=(const LogLoader&) = delete;
+
+    /// Adds a file or logdir. Returns false with `error` when it does not exist or cannot be read.
+    /// A logdir's role overrides file (RoleOverrides::kFileName) is loaded into the store.
+    bool addPath(const std::string& path, std::string* error = nullptr);
+    /// Reads what is new. Blocks until done or cancelled.
+    LoadReport update();
+    /// The files found so far, in merge order.
+    std::vector<LogFile> files() const;
+
+private:
+    struct TrackedFile;
+    void rescan(LoadReport& report);
+    void prepare(TrackedFile& file, LoadReport& report);
+
+    RunStore& m_store;
+    LoadOptions m_options;
+    std::vector<std::string> m_roots;
+    std::vector<std::unique_ptr<TrackedFile>> m_files;
+};
+
+} // namespace losslens

@@ -1,0 +1,64 @@
+#include "core/runs/series.h"
+
+#include <algorithm>
+
+namespace losslens {
+
+std::size_t Series::truncateFrom(std::int64_t step)
+{
+    const auto it = std::lower_bound(m_steps.begin(), m_steps.end(), step);
+    const auto keep = static_cast<std::size_t>(it - m_steps.begin());
+    m_steps.resize(keep);
+    m_wallTimes.resize(keep);
+    m_values.resize(keep);
+    return keep;
+}
+
+std::size_t Series::append(std::span<const std::int64_t> steps, std::span<const double> wallTimes, std::span<const double> values)
+{
+    std::size_t first = m_steps.size();
+    std::size_t begin = 0;
+    while (begin < steps.size()) {
+        // the longest run of non-decreasing steps, appended in one go
+        std::size_t end = begin + 1;
+        while (end < steps.size() && steps[end] >= steps[end - 1])
+            ++end;
+        if (!m_steps.empty() && steps[begin] < m_steps.back())
+            first = std::min(first, truncateFrom(steps[begin]));
+        m_steps.insert(m_steps.end(), steps.begin() + static_cast<std::ptrdiff_t>(begin), steps.begin() + static_cast<std::ptrdiff_t>(end));
+        m_wallTimes.insert(m_wallTimes.end(), wallTimes.begin() + static_cast<std::ptrdiff_t>(begin),
+                           wallTimes.begin() + static_cast<std::ptrdiff_t>(end));
+        m_values.insert(m_values.end(), values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(end));
+        begin = end;
+    }
+    return first;
+}
+
+std::optional<std::size_t> Series::indexAtOrBefore(std::int64_t step) const
+{
+    const auto it = std::upper_bound(m_steps.begin(), m_steps.end(), step);
+    if (it == m_steps.begin())
+        return std::nullopt;
+    return static_cast<std::size_t>(it - m_steps.begin()) - 1;
+}
+
+void Series::shrinkToFit()
+{
+    m_steps.shrink_to_fit();
+    m_wallTimes.shrink_to_fit();
+    m_values.shrink_to_fit();
+}
+
+std::size_t Series::memoryBytes() const
+{
+    return m_steps.capacity() * sizeof(std::int64_t) + (m_wallTimes.capacity() + m_values.capacity()) * sizeof(double);
+}
+
+void Series::reserve(std::size_t points)
+{
+    m_steps.reserve(points);
+    m_wallTimes.reserve(points);
+    m_values.reserve(points);
+}
+
+} // namespace losslens

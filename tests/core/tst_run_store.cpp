@@ -1,0 +1,388 @@
+// The run store: columnar series, the restart rule, roles and their overrides, logdir scanning,
+// parallel loading with progress and cancellation, and following files while they are written.
+
+#include "log_records.h"
+#include "printers.h"
+
+#include "core/formats/event_writer.h"
+#include "core/runs/log_loader.h"
+#include "core/runs/logdir_scan.h"
+#include "core/runs/role_overrides.h"
+#include "core/runs/run_store.h"
+#include "core/runs/run_summary.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+using namespace losslens;
+using namespace losslens::formats;
+
+namespace {
+
+QList<qint64> stepsOf(const Series& s) { return QList<qint64>(s.steps().begin(), s.steps().end()); }
+
+void writeText(const QString& path, const QByteArray& text)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+struct CountingObserver : RunStoreObserver {
+    void runAdded(const Run&) override { ++runs; }
+    void pointsAppended(const Run&, const Series& s, std::size_t firstChanged) override
+    {
+        ++calls;
+        lastFirstChanged = firstChanged;
+        lastSize = s.size();
+    }
+    void roleChanged(const Run&, const Series&) override { ++roles; }
+    int runs = 0;
+    int calls = 0;
+    int roles = 0;
+    std::size_t lastFirstChanged = 0;
+    std::size_t lastSize = 0;
+};
+
+} // namespace
+
+class TestRunStore : public QObject {
+    Q_OBJECT
+private slots:
+    void restartRule_data();
+    void restartRule();
+    void memoryIs24BytesPerPoint();
+    void observersHearAppends();
+    void inferRole_data();
+    void inferRole();
+    void roleOverridesPersist();
+    void logdirScanNamesRuns();
+    void loaderMergesRunsInNameOrder();
+    void loaderProgressAndCancel();
+    void followsGrowingFile();
+    void followsTruncatedAndRewrittenFiles();
+    void summaryShares();
+};
+
+void TestRunStore::restartRule_data()
+{
+    QTest::addColumn<QList<qint64>>("appended");
+    QTest::addColumn<QList<qint64>>("kept");
+    QTest::newRow("monotonic") << QList<qint64>{1, 2, 3} << QList<qint64>{1, 2, 3};
+    QTest::newRow("equal steps kept") << QList<qint64>{1, 2, 2, 3} << QList<qint64>{1, 2, 2, 3};
+    // TensorBoard's EventAccumulator purge: a step < the last one drops every point with step >= it
+    QTest::newRow("restart") << QList<qint64>{1, 2, 3, 4, 2, 3} << QList<qint64>{1, 2, 3};
+    QTest::newRow("restart to start") << QList<qint64>{5, 6, 0, 1} << QList<qint64>{0, 1};
+    QTest::newRow("two restarts") << QList<qint64>{1, 5, 3, 9, 2} << QList<qint64>{1, 2};
+}
+
+void TestRunStore::restartRule()
+{
+    QFETCH(QList<qint64>, appended);
+    QFETCH(QList<qint64>, kept);
+    Series one("loss", Role::Total);
+    std::vector<std::int64_t> steps;
+    std::vector<double> values;
+    for (qint64 s : appended) {
+        one.append(s, 0.0, static_cast<double>(s) * 10.0 + static_cast<double>(steps.size()));
+        steps.push_back(s);
+        values.push_back(static_cast<double>(s) * 10.0 + static_cast<double>(values.size()));
+    }
+    QCOMPARE(stepsOf(one), kept);
+    Series bulk("loss", Role::Total);
+    const std::vector<double> walls(steps.size(), 0.0);
+    bulk.append(steps, walls, values);
+    QCOMPARE(stepsOf(bulk), kept);
+    QVERIFY(std::equal(one.values().begin(), one.values().end(), bulk.values().begin(), bulk.values().end()));
+    QCOMPARE(one.values().back(), values.back()); // the newest point survives
+}
+
+void TestRunStore::memoryIs24BytesPerPoint()
+{
+    RunStore store;
+    Run& run = store.run("r");
+    Series& s = store.series(run, "loss");
+    for (std::int64_t i = 0; i < 100000; ++i)
+        s.append(i, 1.0, 0.5);
+    store.shrinkToFit();
+    QCOMPARE(store.pointCount(), 100000u);
+    QCOMPARE(store.memoryBytes(), 100000u * 24u);
+}
+
+void TestRunStore::observersHearAppends()
+{
+    RunStore store;
+    CountingObserver o;
+    store.addObserver(&o);
+    Run& run = store.run("r");
+    Series& s = store.series(run, "loss");
+    store.append(run, s, 1, 0, 1);
+    store.append(run, s, 2, 0, 1);
+    QCOMPARE(o.runs, 1);
+    QCOMPARE(o.calls, 2);
+    QCOMPARE(o.lastFirstChanged, 1u);
+    store.append(run, s, 0, 0, 1); // restart: everything replaced
+    QCOMPARE(o.lastFirstChanged, 0u);
+    store.setRole("", "loss", Role::Component);
+    QCOMPARE(o.roles, 1);
+    QCOMPARE(s.role(), Role::Component);
+    QVERIFY(s.roleOverridden());
+    store.removeObserver(&o);
+    store.append(run, s, 5, 0, 1);
+    QCOMPARE(o.calls, 3);
+}
+
+void TestRunStore::inferRole_data()
+{
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<Role>("role");
+    QTest::newRow("total_loss") << "total_loss" << Role::Total;
+    QTest::newRow("loss") << "loss" << Role::Total;
+    QTest::newRow("train/loss") << "train/loss" << Role::Total;
+    QTest::newRow("keras epoch_loss") << "epoch_loss" << Role::Total;
+    QTest::newRow("lightning train_loss_step") << "train_loss_step" << Role::Total;
+    QTest::newRow("val_loss") << "val_loss" << Role::Total;
+    QTest::newRow("regularization_loss") << "regularization_loss" << Role::Regularization;
+    QTest::newRow("reg_loss") << "reg_loss" << Role::Regularization;
+    QTest::newRow("l2/trunk") << "l2/trunk" << Role::Regularization;
+    QTest::newRow("weight_decay") << "weight_decay" << Role::Regularization;
+    QTest::newRow("loss_cls") << "loss_cls" << Role::Component;
+    QTest::newRow("train/box_loss") << "train/box_loss" << Role::Component;
+    QTest::newRow("loss/depth") << "loss/depth" << Role::Component;
+    QTest::newRow("losses/scene") << "losses/scene" << Role::Component;
+    QTest::newRow("dynamics_loss_epoch") << "dynamics_loss_epoch" << Role::Component;
+    QTest::newRow("lr") << "lr" << Role::Other;
+    QTest::newRow("epoch_accuracy") << "epoch_accuracy" << Role::Other;
+    QTest::newRow("metrics/mAP_0.5") << "metrics/mAP_0.5" << Role::Other;
+}
+
+void TestRunStore::inferRole()
+{
+    QFETCH(QString, tag);
+    QFETCH(Role, role);
+    QCOMPARE(losslens::inferRole(tag.toStdString()), role);
+}
+
+void TestRunStore::roleOverridesPersist()
+{
+    QTemporaryDir dir;
+    writeText(dir.filePath("a/metrics.csv"), "step,scene/xent,lr\n1,0.5,0.1\n");
+    RoleOverrides saved;
+    saved.set("", "scene/xent", Role::Component);
+    saved.set("a", "lr", Role::Regularization);
+    const std::string file = dir.filePath(QString::fromUtf8(RoleOverrides::kFileName.data())).toStdString();
+    std::string error;
+    QVERIFY2(saved.save(file, &error), error.c_str());
+    RoleOverrides loaded;
+    QVERIFY2(loaded.load(file, &error), error.c_str());
+    QCOMPARE(loaded.toJson(), saved.toJson());
+    QCOMPARE(loaded.lookup("b", "scene/xent"), std::optional<Role>(Role::Component));
+    QCOMPARE(loaded.lookup("a", "lr"), std::optional<Role>(Role::Regularization));
+    QCOMPARE(loaded.lookup("b", "lr"), std::nullopt);
+    QVERIFY(!loaded.fromJson("{\"tags\": {\"x\": \"bogus\"}}", &error));
+    QVERIFY(QString::fromStdString(error).contains("bogus"));
+
+    RunStore store;
+    LogLoader loader(store);
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    loader.update();
+    const Run* run = store.findRun("a");
+    QVERIFY(run);
+    QCOMPARE(run->find("scene/xent")->role(), Role::Component);
+    QCOMPARE(run->find("lr")->role(), Role::Regularization);
+    QVERIFY(run->find("lr")->roleOverridden());
+}
+
+void TestRunStore::logdirScanNamesRuns()
+{
+    QTemporaryDir dir;
+    writeText(dir.filePath("metrics.json"), "{\"step\": 1, \"a\": 1}\n");
+    writeText(dir.filePath("exp1/train/events.out.tfevents.2.h"), "");
+    writeText(dir.filePath("exp1/train/events.out.tfevents.1.h"), "");
+    writeText(dir.filePath("exp2/results.csv"), "epoch,a\n0,1\n");
+    writeText(dir.filePath("exp2/training.log"), "epoch,loss\n0,1\n");
+    writeText(dir.filePath("exp2/stdout.log"), "Epoch 1: it went well\n");
+    writeText(dir.filePath("exp2/hparams.yaml"), "lr: 1\n");
+    writeText(dir.filePath(".hidden/metrics.csv"), "step,a\n1,1\n");
+    const ScanResult scan = scanPath(dir.path().toStdString());
+    QVERIFY(scan.error.empty());
+    QStringList got;
+    for (const LogFile& f : scan.files)
+        got << QString::fromStdString(f.run) + " " + QFileInfo(QString::fromStdString(f.path)).fileName();
+    QCOMPARE(got, (QStringList{". metrics.json", "exp1/train events.out.tfevents.1.h", "exp1/train events.out.tfevents.2.h",
+                               "exp2 results.csv", "exp2 training.log"}));
+    const ScanResult single = scanPath(dir.filePath("exp2/results.csv").toStdString());
+    QCOMPARE(single.files.size(), 1u);
+    QCOMPARE(single.files[0].run, std::string("exp2"));
+    QVERIFY(!scanPath(dir.filePath("missing").toStdString()).error.empty());
+}
+
+void TestRunStore::loaderMergesRunsInNameOrder()
+{
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath("run"));
+    // two files of one run: the second restarts at step 2 and must supersede the first from there
+    {
+        EventFileWriter a(dir.filePath("run/events.out.tfevents.1.h").toStdString());
+        for (int i = 0; i < 5; ++i)
+            a.writeScalar("loss", i, i, 1.0);
+    }
+    QDir().mkpath(dir.filePath("other"));
+    {
+        EventFileWriter b(dir.filePath("run/events.out.tfevents.2.h").toStdString());
+        for (int i = 2; i < 4; ++i)
+            b.writeScalar("loss", i, 100 + i, 2.0);
+        EventFileWriter c(dir.filePath("other/events.out.tfevents.1.h").toStdString());
+        c.writeScalar("acc", 1, 0.5, 1.0);
+    }
+    RunStore store;
+    LogLoader loader(store, {.threads = 2});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    const LoadReport report = loader.update();
+    QCOMPARE(report.filesRead, 3u);
+    QCOMPARE(report.newPoints, 8u);
+    QCOMPARE(store.runs().size(), 2u);
+    QCOMPARE(store.runs()[0]->name(), std::string("other"));
+    const Series* loss = store.findRun("run")->find("loss");
+    QCOMPARE(stepsOf(*loss), (QList<qint64>{0, 1, 2, 3}));
+    QCOMPARE(loss->values()[3], 103.0);
+    // nothing new: nothing read
+    QCOMPARE(loader.update().newPoints, 0u);
+}
+
+void TestRunStore::loaderProgressAndCancel()
+{
+    QTemporaryDir dir;
+    for (int f = 0; f < 4; ++f) {
+        QDir().mkpath(dir.filePath(QString("r%1").arg(f)));
+        EventFileWriter w(dir.filePath(QString("r%1/events.out.tfevents.1.h").arg(f)).toStdString());
+        for (int i = 0; i < 20000; ++i)
+            w.writeScalar("loss", i, 1.0, 1.0);
+    }
+    std::vector<LoadProgress> seen;
+    RunStore store;
+    LogLoader loader(store, {.threads = 2, .progress = [&](const LoadProgress& p) { seen.push_back(p); }});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    QVERIFY(loader.update().warnings.empty());
+    QVERIFY(!seen.empty());
+    QCOMPARE(seen.back().bytesDone, seen.back().bytesTotal);
+    QVERIFY(seen.back().bytesTotal > 4u * 20000u * 30u);
+    QCOMPARE(store.pointCount(), 80000u);
+
+    std::atomic<bool> cancel{true};
+    RunStore cancelled;
+    LogLoader stopped(cancelled, {.cancel = &cancel});
+    QVERIFY(stopped.addPath(dir.path().toStdString()));
+    QVERIFY(stopped.update().cancelled);
+    QCOMPARE(cancelled.pointCount(), 0u);
+    cancel = false; // a later update reads everything
+    QCOMPARE(stopped.update().newPoints, 80000u);
+}
+
+void TestRunStore::followsGrowingFile()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("live/events.out.tfevents.1.h").toStdString();
+    QDir().mkpath(dir.filePath("live"));
+    auto writer = std::make_unique<EventFileWriter>(path);
+    writer->flush();
+    RunStore store;
+    LogLoader loader(store, {.mode = ReadMode::Follow});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    QVERIFY(loader.update().warnings.empty());
+
+    constexpr int kPoints = 2000;
+    std::thread producer([&] {
+        for (int i = 0; i < kPoints; ++i) {
+            writer->writeScalar("loss", i, i, 1.0);
+            if (i % 50 == 0) {
+                writer->flush();
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        }
+        writer->flush();
+    });
+    std::vector<Warning> warnings;
+    auto points = [&] {
+        auto report = loader.update();
+        warnings.insert(warnings.end(), report.warnings.begin(), report.warnings.end());
+        const Run* run = store.findRun("live");
+        const Series* s = run ? run->find("loss") : nullptr;
+        return s ? s->size() : 0u;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(points(), std::size_t{kPoints}, 20000);
+    producer.join();
+    QVERIFY(warnings.empty()); // partial records are waited for, not reported
+    const Series* s = store.findRun("live")->find("loss");
+    for (int i = 0; i < kPoints; ++i)
+        QCOMPARE(s->steps()[static_cast<std::size_t>(i)], i);
+
+    // half a record, then the rest
+    const std::string record = events::frameRecord(events::summaryEvent(1.0, kPoints, {events::simpleValue("loss", 1.0f)}));
+    writer.reset();
+    std::ofstream append(path, std::ios::binary | std::ios::app);
+    append.write(record.data(), 10);
+    append.flush();
+    QCOMPARE(points(), std::size_t{kPoints});
+    append.write(record.data() + 10, static_cast<std::streamsize>(record.size() - 10));
+    append.flush();
+    QCOMPARE(points(), std::size_t{kPoints + 1});
+    QVERIFY(warnings.empty());
+}
+
+void TestRunStore::followsTruncatedAndRewrittenFiles()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("run/metrics.csv");
+    writeText(csv, "step,a\n1,1\n2,2\n3,3\n");
+    RunStore store;
+    LogLoader loader(store, {.mode = ReadMode::Follow});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    loader.update();
+    QCOMPARE(store.findRun("run")->find("a")->size(), 3u);
+    // Lightning rewrites the file with a new header when a column appears
+    writeText(csv, "b,step,a\n9,1,1\n9,2,2\n9,3,3\n9,4,4\n");
+    LoadReport report = loader.update();
+    QCOMPARE(report.warnings.size(), 1u);
+    QVERIFY(report.warnings[0].message.find("reading it again") != std::string::npos);
+    QCOMPARE(stepsOf(*store.findRun("run")->find("a")), (QList<qint64>{1, 2, 3, 4}));
+    QCOMPARE(store.findRun("run")->find("b")->size(), 4u);
+    // truncated to a shorter file: read again, the restart rule keeps the new points
+    writeText(csv, "step,a\n1,10\n");
+    report = loader.update();
+    QCOMPARE(report.warnings.size(), 1u);
+    QCOMPARE(stepsOf(*store.findRun("run")->find("a")), (QList<qint64>{1}));
+    QCOMPARE(store.findRun("run")->find("a")->values()[0], 10.0);
+}
+
+void TestRunStore::summaryShares()
+{
+    RunStore store;
+    Run& run = store.run("r");
+    // components 0.6 and 0.3, regularization 0.1, total 1.0 at the last step
+    for (auto [tag, v0, v1] : {std::tuple{"loss_cls", 0.9, 0.6}, {"loss_box", 0.2, 0.3}, {"reg_loss", 0.1, 0.1}, {"total_loss", 1.2, 1.0},
+                               {"lr", 0.1, 0.1}}) {
+        Series& s = store.series(run, tag);
+        s.append(10, 0, v0);
+        s.append(20, 0, v1);
+    }
+    const RunSummary summary = summarizeRun(run);
+    QCOMPARE(summary.totalTag, std::string("total_loss"));
+    QCOMPARE(summary.referenceStep, 20);
+    QCOMPARE(summary.tags.size(), 4u); // lr is not a loss
+    QCOMPARE(summary.tags[0].tag, std::string("loss_cls"));
+    QCOMPARE(*summary.tags[0].share, 0.6);
+    QCOMPARE(summary.tags[1].min, 0.2);
+    QCOMPARE(summary.tags[1].minStep, 10);
+    QCOMPARE(*summary.tags[3].share, 1.0);
+}
+
+QTEST_GUILESS_MAIN(TestRunStore)
+#include "tst_run_store.moc"
