@@ -100,8 +100,8 @@ public:
     }
     static Tensor scalar(T value) { return Tensor(Shape{}, {value}); }
 
-    Tensor(const Tensor& other) : m_storage(other.m_storage) { rebind(other); }
-    Tensor(Tensor&& other) noexcept : m_storage(std::move(other.m_storage)) { rebind(other); }
+    Tensor(const Tensor& other) : TensorView<T>(), m_storage(other.m_storage) { rebind(other); }
+    Tensor(Tensor&& other) noexcept : TensorView<T>(), m_storage(std::move(other.m_storage)) { rebind(other); }
     Tensor& operator=(const Tensor& other)
     {
         if (this != &other) {
