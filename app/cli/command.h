@@ -13,6 +13,11 @@ struct Command {
 };
 
 int runLoss(const QStringList& arguments);
+int runDump(const QStringList& arguments);
+int runSummary(const QStringList& arguments);
+int runDemoTrain(const QStringList& arguments);
+int runExport(const QStringList& arguments);
+int runServe(const QStringList& arguments);
 
 /// Exit codes shared by every subcommand.
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };

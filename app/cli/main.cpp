@@ -2,11 +2,15 @@
 
 #include "command.h"
 
+#ifdef LOSSLENS_CLI_EXPORT
+#include <QApplication>
+#endif
 #include <QCoreApplication>
 
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 using namespace losslens::cli;
 
@@ -14,6 +18,13 @@ namespace {
 
 constexpr std::array kCommands{
     Command{"loss", "evaluate loss functions on a JSON file of cases (conformance interface)", runLoss},
+    Command{"dump", "print every scalar record of training logs (event files, CSV, JSON lines)", runDump},
+    Command{"summary", "per run: each loss tag's role, last value, minimum and share of the total", runSummary},
+#ifdef LOSSLENS_CLI_EXPORT
+    Command{"export", "render a view (png, svg, pdf) or write the data (csv, json) of training logs, offscreen", runExport},
+#endif
+    Command{"demo-train", "train a small multi-task model with the engine and record its losses", runDemoTrain},
+    Command{"serve", "record live losses streamed over TCP (protocol v1) until SIGINT/SIGTERM", runServe},
 };
 
 void printUsage(FILE* out)
@@ -28,7 +39,16 @@ void printUsage(FILE* out)
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
+    // export renders with the viewer's widgets: it needs a QApplication, offscreen without a display
+    const bool gui = argc > 1 && std::strcmp(argv[1], "export") == 0;
+    if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+#ifdef LOSSLENS_CLI_EXPORT
+    const std::unique_ptr<QCoreApplication> app = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+#else
+    const auto app = std::make_unique<QCoreApplication>(argc, argv);
+#endif
     QCoreApplication::setApplicationName("losslens-cli");
     QCoreApplication::setApplicationVersion(LOSSLENS_VERSION);
 
