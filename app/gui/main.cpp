@@ -1,0 +1,138 @@
+// losslens: open logdirs or files and see what the loss is made of.
+
+#include "ui/live_session.h"
+#include "ui/log_session.h"
+#include "ui/main_window.h"
+#include "ui/plot_area.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace {
+
+// Without a display Qt aborts with a cryptic xcb message; say what to do instead.
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
+           qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+// The bundled sample runs: installed next to the binary's share/, else the source tree's.
+QString samplesDir()
+{
+    const QString installed = QDir(QApplication::applicationDirPath()).filePath("../share/losslens/samples");
+    if (QFileInfo(installed).isDir())
+        return QDir::cleanPath(installed);
+    return QFileInfo(LOSSLENS_SAMPLES).isDir() ? QString(LOSSLENS_SAMPLES) : QString();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (!hasDisplay()) {
+        std::fprintf(stderr,
+                     "losslens: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+                     "  On a headless machine, run it under a virtual display:  xvfb-run -a losslens [PATH…]\n"
+                     "  or use the command-line tool:                            losslens-cli --help\n");
+        return 2;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("LossLens");
+    QApplication::setOrganizationName("LossLens");
+    QApplication::setApplicationVersion(LOSSLENS_VERSION);
+    QApplication::setDesktopFileName("losslens");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("See what your multi-task loss is made of, over training.\n"
+                                     "Without PATH, reopens the last session, or the bundled sample runs.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("paths", "Log folders or files to open (TensorBoard, CSV, JSON lines), or a .losslens session.", "[PATH…]");
+    const QCommandLineOption screenshot("screenshot", "Save a picture of the window to FILE once the logs are loaded, then quit.", "FILE");
+    const QCommandLineOption view("view", "Start in VIEW: curves, breakdown, share, balance or compare.", "VIEW");
+    const QCommandLineOption dark("dark", "Use the dark palette.");
+    const QCommandLineOption samples("samples", "Open the bundled sample runs.");
+    const QCommandLineOption fresh("no-restore", "Do not reopen the last session.");
+    for (const auto& o : {screenshot, view, dark, samples, fresh})
+        parser.addOption(o);
+    // Live mode (protocol v1, see docs/live-protocol.md).
+    const QCommandLineOption listen("listen", "Receive live losses (newline-delimited JSON over TCP) on [HOST:]PORT "
+                                              "(e.g. 127.0.0.1:6464); a non-loopback HOST requires --token.",
+                                    "[HOST:]PORT");
+    const QCommandLineOption token("token", "Secret that live clients must send in their hello line.", "SECRET");
+    const QCommandLineOption demo("demo", "Train the demo multi-task model in the background and watch its losses stream in.");
+    QCommandLineOption measureLatency("measure-latency", "Append the event loop's delay for a probe posted every 10 ms "
+                                                         "to FILE (benchmarks).", "FILE");
+    measureLatency.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({listen, token, demo, measureLatency});
+    parser.process(app);
+
+    losslens::ui::MainWindow window;
+    if (parser.isSet(dark) || QSettings().value("dark").toBool())
+        window.setDarkPalette(true);
+    if (parser.isSet(view)) {
+        auto s = window.plot().settings();
+        if (!losslens::ui::parseView(parser.value(view), &s.view)) {
+            std::fprintf(stderr, "losslens: unknown view '%s'\n", qPrintable(parser.value(view)));
+            return 2;
+        }
+        window.plot().setSettings(s);
+    }
+    window.show();
+    QStringList paths = parser.positionalArguments();
+    if (parser.isSet(screenshot)) {
+        QObject::connect(&window.session(), &losslens::ui::LogSession::loaded, &window, [&] {
+            QTimer::singleShot(600, &window, [&] { // let the chart lay out and paint first
+                window.plot().redrawNow();
+                const bool saved = window.grab().save(parser.value(screenshot));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        });
+    }
+    const QString last = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("last.losslens");
+    if (paths.size() == 1 && paths.front().endsWith(".losslens"))
+        window.loadSession(paths.front());
+    else if (!paths.isEmpty())
+        window.open(paths);
+    else if (!parser.isSet(samples) && !parser.isSet(fresh) && !parser.isSet(screenshot) && QFileInfo::exists(last))
+        window.loadSession(last);
+    else if (const QString dir = samplesDir(); !dir.isEmpty())
+        window.open({dir});
+
+    // Declared after the window: the live session uses the window's LogSession until it stops.
+    losslens::ui::LiveSession live(window.session());
+    QObject::connect(&live, &losslens::ui::LiveSession::stateChanged, &window,
+                     [&window](bool listening, const QString& summary) { window.setLiveState(listening, summary); });
+    if (parser.isSet(listen) || parser.isSet(demo)) {
+        losslens::ui::LiveOptions options;
+        options.token = parser.value(token);
+        QString error;
+        const QString address = parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1:6464");
+        const bool parsed = losslens::live::ListenAddress::parse(address, options.address, &error);
+        bool started = parsed && live.start(options, &error);
+        if (!started && parsed && !parser.isSet(listen)) { // --demo alone: any free port will do
+            options.address.port = 0;
+            started = live.start(options, &error);
+        }
+        if (!started) {
+            std::fprintf(stderr, "losslens: %s\n", qPrintable(error));
+            return 2;
+        }
+        if (parser.isSet(demo))
+            live.startDemo();
+    }
+    std::unique_ptr<losslens::ui::EventLoopProbe> probe;
+    if (parser.isSet(measureLatency))
+        probe = std::make_unique<losslens::ui::EventLoopProbe>(parser.value(measureLatency));
+    return QApplication::exec();
+}

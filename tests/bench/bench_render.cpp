@@ -1,0 +1,161 @@
+// A pan/zoom redraw of the viewer with 10 runs × 8 tags × 1 M points: M4 decimation for the
+// visible range (smoothing is cached per series, as in the app) plus rendering the chart into an
+// image offscreen — against handing the raw points to Qt Charts.
+
+#include "core/runs/run_store.h"
+#include "ui/chart_view.h"
+#include "ui/plot_builder.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+using namespace losslens;
+using namespace losslens::ui;
+
+namespace {
+
+constexpr int kRuns = 10, kTags = 8;
+const QSize kImage(1280, 720);
+
+QApplication& app()
+{
+    static int argc = 1;
+    static char name[] = "losslens-bench";
+    static char* argv[] = {name, nullptr};
+    static std::unique_ptr<QApplication> a = [] {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        return std::make_unique<QApplication>(argc, argv);
+    }();
+    return *a;
+}
+
+// One store per size, filled once: loss-like decays with noise and the odd spike.
+RunStore& store(std::size_t points)
+{
+    static std::map<std::size_t, std::unique_ptr<RunStore>> stores;
+    auto& s = stores[points];
+    if (!s) {
+        s = std::make_unique<RunStore>();
+        std::mt19937_64 rng(1);
+        std::normal_distribution<double> noise(0.0, 0.03);
+        std::vector<std::int64_t> steps(points);
+        std::vector<double> walls(points), values(points);
+        for (int r = 0; r < kRuns; ++r) {
+            Run& run = s->run("run" + std::to_string(r));
+            for (int t = 0; t < kTags; ++t) {
+                for (std::size_t i = 0; i < points; ++i) {
+                    steps[i] = std::int64_t(i);
+                    walls[i] = 1.7e9 + double(i) * 0.1;
+                    values[i] = (1.0 + t) * std::exp(-double(i) / double(points) * (2 + r * 0.1)) + 0.1 + noise(rng) + (i % 99991 == 7 ? 2.0 : 0.0);
+                }
+                s->series(run, "loss/task" + std::to_string(t), Role::Component).append(steps, walls, values);
+            }
+        }
+    }
+    return *s;
+}
+
+Selection selection(const RunStore& s)
+{
+    Selection sel;
+    for (const auto& r : s.runs())
+        sel.runs << QString::fromStdString(r->name());
+    for (int t = 0; t < kTags; ++t)
+        sel.tags << QString("loss/task%1").arg(t);
+    return sel;
+}
+
+ChartView& chart()
+{
+    static std::unique_ptr<ChartView> view = [] {
+        auto v = std::make_unique<ChartView>();
+        v->setAttribute(Qt::WA_DontShowOnScreen);
+        v->resize(kImage);
+        v->show();
+        QApplication::processEvents();
+        return v;
+    }();
+    return *view;
+}
+
+void render(ChartView& view)
+{
+    QImage image(kImage, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    view.render(&painter, QRectF(QPointF(0, 0), QSizeF(kImage)));
+}
+
+// One redraw after a pan or zoom: re-decimate every series for the new x range, replace() the
+// series' points, render. Alternates between the full range and a zoomed, panned window.
+void BM_RenderFrame(benchmark::State& state)
+{
+    app();
+    const auto points = std::size_t(state.range(0));
+    RunStore& s = store(points);
+    const Selection sel = selection(s);
+    ViewSettings settings;
+    settings.smoothing = 0.6;
+    settings.showRaw = false;
+    PlotBuilder builder(s);
+    ChartView& view = chart();
+    builder.build(sel, settings, std::nullopt, view.plotColumns()); // smoothing + pyramids, cached
+    const Plot first = builder.build(sel, settings, std::nullopt, view.plotColumns());
+    view.setPlot(first.curves, first.spec, false);
+    std::size_t frame = 0, drawn = 0;
+    const double span = double(points - 1);
+    for (auto _ : state) {
+        const double from = (frame % 2) ? span * 0.05 * double(frame % 7) : 0.0;
+        const double to = (frame % 2) ? from + span * 0.6 : span;
+        ++frame;
+        const Plot plot = builder.build(sel, settings, std::pair{from, to}, view.plotColumns());
+        view.setPlot(plot.curves, plot.spec, false);
+        render(view);
+        drawn = 0;
+        for (const Curve& c : plot.curves)
+            drawn += std::size_t(c.points.size());
+    }
+    state.counters["series"] = double(first.curves.size());
+    state.counters["points_total"] = double(s.pointCount());
+    state.counters["points_drawn"] = double(drawn);
+}
+BENCHMARK(BM_RenderFrame)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->UseRealTime();
+
+// The same frame with every raw point handed to Qt Charts (no decimation).
+void BM_RenderFrameRawQtCharts(benchmark::State& state)
+{
+    app();
+    const auto points = std::size_t(state.range(0));
+    const RunStore& s = store(points);
+    QList<Curve> curves;
+    for (const auto& r : s.runs())
+        for (const auto& series : r->allSeries()) {
+            Curve c;
+            c.name = QString::fromStdString(series->tag() + r->name());
+            c.legend = QString::fromStdString(series->tag());
+            c.color = Qt::blue;
+            c.points.reserve(qsizetype(series->size()));
+            for (std::size_t i = 0; i < series->size(); ++i)
+                c.points.append(QPointF(double(series->steps()[i]), series->values()[i]));
+            curves.append(std::move(c));
+        }
+    PlotSpec spec;
+    ChartView& view = chart();
+    for (auto _ : state) {
+        view.setPlot(curves, spec, false);
+        render(view);
+    }
+    view.setPlot({}, spec, false);
+    state.counters["points_drawn"] = double(s.pointCount());
+}
+// 1 M points per series (80 M) needs ~17 GB and minutes: measured at 100 k, it scales linearly
+BENCHMARK(BM_RenderFrameRawQtCharts)->Arg(100'000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+} // namespace

@@ -1,0 +1,169 @@
+// M4 decimation keeps every extreme: drawn from the kept points, each pixel column spans the
+// same [min, max] as drawn from all points, and the gaps of NaN/Inf values survive.
+
+#include "core/analysis/decimation.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace losslens::analysis;
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Data {
+    std::vector<double> x, y;
+};
+
+Data noisySeries(std::size_t n, unsigned seed, bool spikes)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, 0.1);
+    Data d;
+    for (std::size_t i = 0; i < n; ++i) {
+        d.x.push_back(double(i) * 0.5);
+        double v = std::exp(-double(i) / double(n)) + noise(rng);
+        if (spikes && i % 997 == 13)
+            v += (i % 2 ? 50.0 : -50.0); // isolated spikes TensorBoard's sampling would hide
+        d.y.push_back(v);
+    }
+    return d;
+}
+
+// Per column: the reference extremes from a full scan, compared with those of the kept points.
+void checkColumns(const Data& d, const std::vector<std::size_t>& kept, double x0, double x1, std::size_t columns)
+{
+    QVERIFY(std::is_sorted(kept.begin(), kept.end()));
+    QVERIFY(std::adjacent_find(kept.begin(), kept.end()) == kept.end());
+    const double w = (x1 - x0) / double(columns);
+    const auto column = [&](double x) { return std::min<std::size_t>(columns - 1, std::size_t((x - x0) / w)); };
+    std::vector<double> lo(columns, INFINITY), hi(columns, -INFINITY), klo(columns, INFINITY), khi(columns, -INFINITY);
+    std::vector<int> firstSeen(columns, 0), lastSeen(columns, 0);
+    for (std::size_t i = 0; i < d.x.size(); ++i)
+        if (d.x[i] >= x0 && d.x[i] <= x1 && std::isfinite(d.y[i]))
+            lo[column(d.x[i])] = std::min(lo[column(d.x[i])], d.y[i]), hi[column(d.x[i])] = std::max(hi[column(d.x[i])], d.y[i]);
+    for (std::size_t i : kept)
+        if (d.x[i] >= x0 && d.x[i] <= x1 && std::isfinite(d.y[i]))
+            klo[column(d.x[i])] = std::min(klo[column(d.x[i])], d.y[i]), khi[column(d.x[i])] = std::max(khi[column(d.x[i])], d.y[i]);
+    for (std::size_t c = 0; c < columns; ++c) {
+        QCOMPARE(klo[c], lo[c]);
+        QCOMPARE(khi[c], hi[c]);
+    }
+}
+} // namespace
+
+class TestDecimation : public QObject {
+    Q_OBJECT
+
+private slots:
+    void keepsEveryExtreme_data();
+    void keepsEveryExtreme();
+    void pyramidMinMaxMatchesScan();
+    void keepsGapsAndEdges();
+    void fewPointsAreKeptWhole();
+    void integerSteps();
+};
+
+void TestDecimation::keepsEveryExtreme_data()
+{
+    QTest::addColumn<int>("points");
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<double>("from");
+    QTest::addColumn<double>("to");
+    QTest::addColumn<bool>("pyramid");
+    for (bool p : {false, true}) {
+        const char* tag = p ? "pyramid" : "scan";
+        QTest::addRow("100k full %s", tag) << 100000 << 1920 << 0.0 << 49999.5 << p;
+        QTest::addRow("100k zoomed %s", tag) << 100000 << 800 << 12345.25 << 20000.0 << p;
+        QTest::addRow("10k narrow %s", tag) << 10000 << 37 << 100.0 << 4000.0 << p;
+        QTest::addRow("more columns than points %s", tag) << 300 << 1920 << 0.0 << 149.5 << p;
+    }
+}
+
+void TestDecimation::keepsEveryExtreme()
+{
+    QFETCH(int, points);
+    QFETCH(int, columns);
+    QFETCH(double, from);
+    QFETCH(double, to);
+    QFETCH(bool, pyramid);
+    const Data d = noisySeries(std::size_t(points), 3, true);
+    const MinMaxPyramid pyr(d.y);
+    const auto kept = m4Indices(d.x, d.y, from, to, std::size_t(columns), pyramid ? &pyr : nullptr);
+    QVERIFY(kept.size() <= 5 * std::size_t(columns) + 2);
+    checkColumns(d, kept, from, to, std::size_t(columns));
+    // first and last point of the visible range are kept, and one beyond each edge
+    const auto firstIn = std::size_t(std::lower_bound(d.x.begin(), d.x.end(), from) - d.x.begin());
+    if (firstIn > 0)
+        QCOMPARE(kept.front(), firstIn - 1);
+    QVERIFY(std::binary_search(kept.begin(), kept.end(), firstIn));
+}
+
+void TestDecimation::pyramidMinMaxMatchesScan()
+{
+    const Data d = noisySeries(5000, 11, false);
+    std::vector<double> y = d.y;
+    y[77] = kNaN, y[1500] = INFINITY, y[1501] = -INFINITY;
+    const MinMaxPyramid pyr(y);
+    std::mt19937 rng(5);
+    for (int trial = 0; trial < 2000; ++trial) {
+        std::size_t a = rng() % y.size(), b = rng() % y.size();
+        if (a > b)
+            std::swap(a, b);
+        ++b;
+        std::size_t lo = MinMaxPyramid::npos, hi = MinMaxPyramid::npos;
+        for (std::size_t i = a; i < b; ++i) {
+            if (!std::isfinite(y[i]))
+                continue;
+            if (lo == MinMaxPyramid::npos || y[i] < y[lo])
+                lo = i;
+            if (hi == MinMaxPyramid::npos || y[i] > y[hi])
+                hi = i;
+        }
+        const auto e = pyr.minMax(y, a, b);
+        QCOMPARE(y[e.min], y[lo]);
+        QCOMPARE(y[e.max], y[hi]);
+    }
+    QCOMPARE(pyr.nonFinite(), (std::vector<std::size_t>{77, 1500, 1501}));
+}
+
+void TestDecimation::keepsGapsAndEdges()
+{
+    Data d = noisySeries(10000, 1, false);
+    d.y[5000] = kNaN;
+    d.y[7000] = INFINITY;
+    const MinMaxPyramid pyr(d.y);
+    for (const MinMaxPyramid* p : {static_cast<const MinMaxPyramid*>(nullptr), &pyr}) {
+        const auto kept = m4Indices(d.x, d.y, 100.0, 4000.0, 100, p);
+        QVERIFY(std::binary_search(kept.begin(), kept.end(), std::size_t(5000)));
+        QVERIFY(std::binary_search(kept.begin(), kept.end(), std::size_t(7000)));
+        QCOMPARE(kept.front(), std::size_t(199)); // x = 99.5, just left of the range
+        QCOMPARE(kept.back(), std::size_t(8001)); // x = 4000.5, just right of it
+    }
+}
+
+void TestDecimation::fewPointsAreKeptWhole()
+{
+    const std::vector<double> x{0, 1, 2, 3}, y{4, 3, 2, 1};
+    QCOMPARE(m4Indices(x, y, 0, 3, 1000), (std::vector<std::size_t>{0, 1, 2, 3}));
+    QCOMPARE(m4Indices(x, y, 0, 3, 0), std::vector<std::size_t>{});
+    QCOMPARE(m4Indices(std::vector<double>{}, std::vector<double>{}, 0, 3, 10), std::vector<std::size_t>{});
+}
+
+void TestDecimation::integerSteps()
+{
+    std::vector<std::int64_t> steps;
+    std::vector<double> y;
+    for (int i = 0; i < 1000; ++i)
+        steps.push_back(i * 10), y.push_back(i == 500 ? -9.0 : std::sin(i));
+    const auto kept = m4Indices(steps, y, 0, 9990, 10);
+    QVERIFY(std::binary_search(kept.begin(), kept.end(), std::size_t(500)));
+    QVERIFY(kept.size() <= 40);
+}
+
+QTEST_APPLESS_MAIN(TestDecimation)
+#include "tst_decimation.moc"

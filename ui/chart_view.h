@@ -1,0 +1,122 @@
+#pragma once
+// The one place that knows Qt Charts: everything else hands it plain curves. When Qt Graphs
+// replaces Qt Charts, this class (and chart_canvas.cpp) is what changes.
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+#include <utility>
+
+QT_FORWARD_DECLARE_CLASS(QChart)
+QT_FORWARD_DECLARE_CLASS(QAbstractAxis)
+QT_FORWARD_DECLARE_CLASS(QAbstractSeries)
+QT_FORWARD_DECLARE_CLASS(QGraphicsLineItem)
+QT_FORWARD_DECLARE_CLASS(QLineSeries)
+QT_FORWARD_DECLARE_CLASS(QScatterSeries)
+
+namespace losslens::ui {
+
+class ChartCanvas;
+
+enum class CurveKind {
+    Line, ///< a polyline; non-finite y values are gaps
+    Area  ///< filled between `lower` (or 0) and `points`
+};
+
+/// One thing to draw: already smoothed/decimated, in data coordinates.
+struct Curve {
+    QString name;   ///< unique, e.g. "depth/mse · mtl-seed0"
+    QString legend; ///< the legend entry; curves sharing one get a single marker (empty: none)
+    QColor color;
+    Qt::PenStyle style = Qt::SolidLine;
+    qreal width = 1.6;
+    CurveKind kind = CurveKind::Line;
+    QList<QPointF> points;
+    QList<QPointF> lower = {}; ///< Area only: the lower edge at the same x (empty: 0)
+};
+
+enum class XAxisKind { Value, DateTime };
+
+/// How the axes look; the numbers are decided by the caller.
+struct PlotSpec {
+    QString title;
+    QString xTitle;
+    QString yTitle;
+    XAxisKind xKind = XAxisKind::Value;
+    bool logY = false;
+    std::optional<std::pair<double, double>> yRange = {}; ///< fixed y range (e.g. ignore outliers); else fit
+    QString yLabelFormat = "%.3g";
+    Qt::Alignment legendAlignment = Qt::AlignRight; ///< small multiples put it below, so names are not elided
+};
+
+class ChartView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ChartView(QWidget* parent = nullptr);
+    ~ChartView() override;
+
+    /// Replaces what is drawn. Series are reused and updated with replace(), never point by point.
+    /// With keepXRange the current zoom stays (the curves were re-decimated for it); else the
+    /// axes fit the data. Non-finite points become gaps with a marker on the x axis.
+    void setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange = false);
+    const QList<Curve>& curves() const { return m_curves; }
+    const PlotSpec& spec() const { return m_spec; }
+
+    int curveCount() const { return int(m_curves.size()); }
+    QStringList curveNames() const;
+    /// Points handed to Qt Charts for the named curve (all its segments), or -1.
+    qsizetype drawnPointCount(const QString& name) const;
+    /// Markers drawn for non-finite values.
+    qsizetype gapMarkerCount() const;
+    /// Legend entries that are shown.
+    QStringList legendEntries() const;
+
+    std::pair<double, double> xRange() const;
+    std::pair<double, double> yRange() const;
+    void setXRange(double from, double to);
+    /// Back to the data's extent (and the y fit).
+    void resetZoom();
+    /// Width of the plot area in device-independent pixels: the columns to decimate for.
+    int plotColumns() const;
+
+    /// A vertical line at x (the inspected step); NaN hides it.
+    void setCrosshair(double x);
+    void setDark(bool dark);
+    /// Draws the chart (title, axes, legend) into `target` on any paint device — vector on SVG/PDF.
+    void render(QPainter* painter, const QRectF& target);
+
+signals:
+    /// The user zoomed or panned (not emitted for setPlot/setXRange).
+    void xRangeChanged(double from, double to);
+    void hovered(double x);
+    void clicked(double x);
+
+private:
+    friend class ChartCanvas;
+    QAbstractAxis* xAxis() const;
+    QAbstractAxis* yAxis() const;
+    void ensureAxes(const PlotSpec& spec);
+    void fitAxes(bool keepX);
+    void userChangedX();
+    QLineSeries* takeLine(qsizetype& next);
+
+    QChart* m_chart;
+    ChartCanvas* m_canvas;
+    QGraphicsLineItem* m_crosshair;
+    QList<Curve> m_curves;
+    PlotSpec m_spec;
+    QList<QLineSeries*> m_lines;            // reusable line series, in use order
+    QList<QAbstractSeries*> m_others;       // areas, rebuilt each time
+    QList<QString> m_lineOwner;             // the curve each used line series draws
+    QScatterSeries* m_gaps = nullptr;
+    std::pair<double, double> m_dataX{0, 1};
+    bool m_settingRange = false;
+    double m_crosshairX;
+};
+
+} // namespace losslens::ui

@@ -1,0 +1,88 @@
+#include "ui/log_session.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace losslens::ui {
+
+LogSession::LogSession(QObject* parent, ReadMode mode) : QObject(parent)
+{
+    LoadOptions options;
+    options.mode = mode;
+    options.cancel = &m_cancel;
+    // Called on the worker thread; a queued signal carries it to the GUI.
+    options.progress = [this](const LoadProgress& p) { emit progress(p.bytesDone, p.bytesTotal); };
+    m_loader = std::make_unique<LogLoader>(m_store, options);
+    connect(&m_watcher, &QFutureWatcher<LoadReport>::finished, this, &LogSession::finish);
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(40);
+    connect(&m_coalesce, &QTimer::timeout, this, [this] {
+        if (!loading())
+            start();
+    });
+    connect(&m_autoReload, &QTimer::timeout, this, &LogSession::reload);
+}
+
+LogSession::~LogSession()
+{
+    m_cancel = true;
+    m_watcher.waitForFinished();
+}
+
+void LogSession::open(const QStringList& paths)
+{
+    m_pendingPaths += paths;
+    for (const QString& p : paths)
+        if (!m_sources.contains(p))
+            m_sources << p;
+    if (!loading())
+        start();
+}
+
+void LogSession::reload()
+{
+    m_reloadQueued = true;
+    if (!loading() && !m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+void LogSession::cancel() { m_cancel = true; }
+
+void LogSession::setAutoReload(bool on, int intervalMs)
+{
+    if (on)
+        m_autoReload.start(intervalMs);
+    else
+        m_autoReload.stop();
+}
+
+// Sources are added between loads only: the loader belongs to the worker while one runs.
+void LogSession::start()
+{
+    for (const QString& path : std::exchange(m_pendingPaths, {})) {
+        std::string error;
+        if (!m_loader->addPath(path.toStdString(), &error)) {
+            m_sources.removeAll(path);
+            emit loadFailed(path, QString::fromStdString(error));
+        }
+    }
+    m_reloadQueued = false;
+    m_cancel = false;
+    m_watcher.setFuture(QtConcurrent::run([this] { return m_loader->update(); }));
+}
+
+void LogSession::finish()
+{
+    const LoadReport report = m_watcher.result();
+    QStringList warnings;
+    for (const auto& w : report.warnings)
+        warnings << QString::fromStdString(w.toString());
+    if (!warnings.isEmpty())
+        emit warningsFound(warnings);
+    emit loaded(static_cast<int>(report.newPoints), report.cancelled);
+    if (!m_pendingPaths.isEmpty())
+        start();
+    else if (m_reloadQueued && !m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+} // namespace losslens::ui

@@ -1,0 +1,67 @@
+#pragma once
+// Owns the RunStore and loads logs into it off the GUI thread. The store is only touched by the
+// worker while a load runs and only by the GUI between loads, so it needs no lock.
+
+#include "core/formats/record_sink.h"
+#include "core/runs/log_loader.h"
+#include "core/runs/run_store.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace losslens::ui {
+
+class LogSession : public QObject {
+    Q_OBJECT
+
+public:
+    /// Follow mode (the default) keeps files open for growth: auto-reload reads what was appended.
+    explicit LogSession(QObject* parent = nullptr, ReadMode mode = ReadMode::Follow);
+    ~LogSession() override;
+
+    /// Adds files or logdirs and starts reading them; paths that cannot be read are reported
+    /// through loadFailed() and skipped.
+    void open(const QStringList& paths);
+    /// Reads what is new in every source (appended data, new files). Calls are coalesced: at most
+    /// one read starts per 40 ms (≤ 25 per second), so a live writer can call it for every record.
+    void reload();
+    void cancel();
+    bool loading() const { return m_watcher.isRunning(); }
+    /// Every path opened so far.
+    QStringList sources() const { return m_sources; }
+
+    /// Reloads every `intervalMs` while on (off by default; the window turns it on).
+    void setAutoReload(bool on, int intervalMs = 2000);
+    bool autoReload() const { return m_autoReload.isActive(); }
+
+    /// The data; read it only while !loading().
+    const RunStore& store() const { return m_store; }
+    RunStore& store() { return m_store; }
+
+signals:
+    void progress(quint64 bytesDone, quint64 bytesTotal);
+    void loaded(int newPoints, bool cancelled);
+    void warningsFound(const QStringList& warnings);
+    void loadFailed(const QString& path, const QString& error);
+
+private:
+    void start();
+    void finish();
+
+    RunStore m_store;
+    std::unique_ptr<LogLoader> m_loader;
+    std::atomic<bool> m_cancel{false};
+    QFutureWatcher<LoadReport> m_watcher;
+    QStringList m_pendingPaths;
+    QStringList m_sources;
+    bool m_reloadQueued = false;
+    QTimer m_coalesce;
+    QTimer m_autoReload;
+};
+
+} // namespace losslens::ui

@@ -1,0 +1,482 @@
+#include "ui/main_window.h"
+
+#include "ui/chart_view.h"
+#include "ui/controls_bar.h"
+#include "ui/inspector.h"
+#include "ui/log_session.h"
+#include "ui/plot_area.h"
+#include "ui/runs_panel.h"
+#include "ui/tags_panel.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyleFactory>
+#include <QToolButton>
+
+#include <cmath>
+
+namespace losslens::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_session(new LogSession(this)), m_plot(new PlotArea(m_session->store(), this)), m_runs(new RunsPanel),
+      m_tags(new TagsPanel), m_inspector(new Inspector), m_warnings(new QListWidget), m_status(new QLabel), m_live(new QLabel),
+      m_progress(new QProgressBar), m_cancel(new QToolButton), m_pinned(std::nan(""))
+{
+    setWindowTitle("LossLens");
+    setWindowIcon(QIcon(":/icons/losslens.svg"));
+    setAcceptDrops(true);
+    resize(1440, 900);
+    setCentralWidget(m_plot);
+    createDocks();
+    createMenus();
+
+    m_progress->setMaximumWidth(200);
+    m_progress->setRange(0, 1000);
+    m_progress->setVisible(false);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop loading; what was read so far stays"));
+    m_cancel->setVisible(false);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_live);
+
+    connect(m_cancel, &QToolButton::clicked, m_session, &LogSession::cancel);
+    connect(m_session, &LogSession::loaded, this, &MainWindow::onLoaded);
+    connect(m_session, &LogSession::progress, this, [this](quint64 done, quint64 total) {
+        m_progress->setVisible(true), m_cancel->setVisible(true);
+        m_progress->setValue(total ? int(1000.0 * double(done) / double(total)) : 0);
+    });
+    connect(m_session, &LogSession::loadFailed, this, [this](const QString& path, const QString& error) {
+        m_warnings->addItem(tr("%1: cannot open: %2").arg(path, error));
+        QMessageBox::warning(this, tr("Cannot open"), tr("%1\n\n%2").arg(path, error));
+    });
+    connect(m_session, &LogSession::warningsFound, this, [this](const QStringList& warnings) {
+        m_warnings->addItems(warnings);
+        statusBar()->showMessage(tr("%n reader warning(s); see the Warnings panel", nullptr, int(warnings.size())), 8000);
+    });
+    connect(m_runs, &RunsPanel::changed, this, &MainWindow::updateSelection);
+    connect(m_runs, &RunsPanel::focusChanged, this, &MainWindow::updateSelection);
+    connect(m_tags, &TagsPanel::changed, this, &MainWindow::updateSelection);
+    connect(m_tags, &TagsPanel::roleChangeRequested, this, &MainWindow::changeRole);
+    connect(m_inspector, &Inspector::weightChanged, this, [this](const QString& tag, double w) {
+        m_weights[tag] = w;
+        updateSelection();
+    });
+    connect(m_plot, &PlotArea::hovered, this, [this](double x) {
+        if (std::isnan(m_pinned))
+            inspectAt(x, false);
+    });
+    connect(m_plot, &PlotArea::clicked, this, [this](double x) { inspectAt(x, true); });
+    connect(m_plot, &PlotArea::redrawn, this, [this] {
+        if (!std::isnan(m_pinned))
+            inspectAt(m_pinned, true);
+    });
+    connect(m_plot->controls(), &ControlsBar::settingsChanged, this, [this] {
+        if (m_plot->settings().dark != (palette().color(QPalette::Window).lightness() < 128))
+            setDarkPalette(m_plot->settings().dark);
+    });
+    m_session->setAutoReload(QSettings().value("autoReload", true).toBool());
+    updateStatus();
+}
+
+ChartView& MainWindow::chart() { return *m_plot->chart(); }
+
+void MainWindow::createDocks()
+{
+    const auto dock = [this](const QString& title, const QString& name, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        addDockWidget(area, d);
+        return d;
+    };
+    dock(tr("Runs"), "runs", m_runs, Qt::LeftDockWidgetArea);
+    dock(tr("Tags"), "tags", m_tags, Qt::LeftDockWidgetArea);
+    dock(tr("Inspector"), "inspector", m_inspector, Qt::BottomDockWidgetArea);
+    QDockWidget* warnings = dock(tr("Warnings"), "warnings", m_warnings, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(findChild<QDockWidget*>("inspector"), warnings);
+    findChild<QDockWidget*>("inspector")->raise();
+    resizeDocks({findChild<QDockWidget*>("inspector")}, {200}, Qt::Vertical);
+    resizeDocks({findChild<QDockWidget*>("runs")}, {260}, Qt::Horizontal);
+    m_warnings->setToolTip(tr("What the readers skipped or repaired, with file and offset"));
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Folder…"), QKeySequence::Open, this, &MainWindow::chooseFolder);
+    file->addAction(tr("Open &Files…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::chooseFiles);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("Open Sess&ion…"), this, [this] { chooseSession(false); });
+    file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] { chooseSession(true); });
+    file->addSeparator();
+    file->addAction(tr("&Export…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::chooseExport);
+    file->addAction(tr("&Copy Chart"), QKeySequence(tr("Ctrl+Shift+C")), this,
+                    [this] { copyCharts(m_plot->visibleCharts(), {QSize(1200, 700), 96, m_plot->settings().dark}); });
+    file->addSeparator();
+    file->addAction(tr("&Reload"), QKeySequence::Refresh, m_session, &LogSession::reload);
+    QAction* autoReload = file->addAction(tr("&Auto-reload"));
+    autoReload->setCheckable(true);
+    autoReload->setChecked(QSettings().value("autoReload", true).toBool());
+    autoReload->setToolTip(tr("Read what the training writes, every 2 seconds"));
+    connect(autoReload, &QAction::toggled, this, [this](bool on) {
+        m_session->setAutoReload(on);
+        QSettings().setValue("autoReload", on);
+        updateStatus();
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(tr("&Fit / Reset Zoom"), QKeySequence(tr("Ctrl+0")), m_plot, &PlotArea::resetZoom);
+    m_viewMenu->addAction(tr("F&ull Screen"), QKeySequence::FullScreen, this, [this] { isFullScreen() ? showNormal() : showFullScreen(); });
+    QAction* dark = m_viewMenu->addAction(tr("&Dark Palette"));
+    dark->setCheckable(true);
+    connect(dark, &QAction::toggled, this, [this](bool on) {
+        ViewSettings s = m_plot->settings();
+        s.dark = on;
+        m_plot->setSettings(s);
+    });
+    m_viewMenu->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        m_viewMenu->addAction(d->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About LossLens"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::addDock(QDockWidget* dock, Qt::DockWidgetArea area)
+{
+    addDockWidget(area, dock);
+    m_viewMenu->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::open(const QStringList& paths)
+{
+    m_status->setText(tr("Loading %1…").arg(paths.join(", ")));
+    for (const QString& p : paths)
+        addRecent(p);
+    m_session->open(paths);
+}
+
+void MainWindow::chooseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a log folder"));
+    if (!dir.isEmpty())
+        open({dir});
+}
+
+void MainWindow::chooseFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open log files"), {}, tr("Training logs (*tfevents* *.csv *.tsv *.json *.jsonl *.log);;All files (*)"));
+    if (!files.isEmpty())
+        open(files);
+}
+
+void MainWindow::chooseExport()
+{
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"), QDir::home().filePath("losslens.png"),
+        tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf);;CSV, one column per series (*.csv);;CSV, one line per point (*.csv);;JSON (*.json)"),
+        &selected);
+    if (path.isEmpty())
+        return;
+    ExportFormat format;
+    if (!formatFromPath(path, &format)) {
+        QMessageBox::warning(this, tr("Export"), tr("Choose a file name ending in .png, .svg, .pdf, .csv or .json."));
+        return;
+    }
+    if (format == ExportFormat::CsvWide && selected.contains("per point"))
+        format = ExportFormat::CsvLong;
+    QString error;
+    const QSize size = m_plot->chart()->size().expandedTo(QSize(800, 500));
+    if (!exportTo(path, format, {size, format == ExportFormat::Png ? 192 : 96, m_plot->settings().dark}, &error))
+        QMessageBox::warning(this, tr("Export"), tr("Could not export %1:\n%2").arg(path, error));
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+bool MainWindow::exportTo(const QString& path, ExportFormat format, const ImageOptions& options, QString* error)
+{
+    m_plot->redrawNow();
+    if (format == ExportFormat::Png || format == ExportFormat::Svg || format == ExportFormat::Pdf)
+        return exportCharts(m_plot->visibleCharts(), path, format, options, error);
+    return exportData(m_session->store(), m_plot->selection(), path, format, error);
+}
+
+void MainWindow::chooseSession(bool save)
+{
+    const QString filter = tr("LossLens session (*.losslens)");
+    const QString path = save ? QFileDialog::getSaveFileName(this, tr("Save session"), QDir::home().filePath("session.losslens"), filter)
+                              : QFileDialog::getOpenFileName(this, tr("Open session"), {}, filter);
+    QString error;
+    if (!path.isEmpty() && !(save ? saveSession(path, &error) : loadSession(path, &error)))
+        QMessageBox::warning(this, tr("Session"), tr("%1:\n%2").arg(path, error));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About LossLens"),
+                       tr("<h3>LossLens %1</h3><p>See what your multi-task loss is made of, and how that changes over training.</p>"
+                          "<p>Smoothing as TensorBoard does it; every point kept and drawn through M4 decimation.</p>"
+                          "<p>Built with Qt %2, Qt Charts and Eigen.</p>")
+                           .arg(QApplication::applicationVersion(), qVersion()));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.size() == 1 && paths.front().endsWith(".losslens"))
+        loadSession(paths.front());
+    else if (!paths.isEmpty())
+        open(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (!m_session->sources().isEmpty() && QDir().mkpath(dir))
+        saveSession(QDir(dir).filePath("last.losslens"));
+    QSettings().setValue("windowState", saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Escape) {
+        if (m_session->loading())
+            m_session->cancel();
+        m_pinned = std::nan("");
+        m_plot->setCrosshair(m_pinned);
+        m_inspector->setRows({}, false);
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
+}
+
+void MainWindow::onLoaded(int newPoints, bool cancelled)
+{
+    m_progress->setVisible(false), m_cancel->setVisible(false);
+    const RunStore& store = m_session->store();
+    QStringList names, sources;
+    QList<std::pair<QString, Role>> tags;
+    QSet<QString> seen;
+    for (const auto& run : store.runs()) {
+        names << QString::fromStdString(run->name());
+        sources << QString::fromStdString(run->source());
+        for (const auto& s : run->allSeries())
+            if (const QString t = QString::fromStdString(s->tag()); !seen.contains(t))
+                seen.insert(t), tags.append({t, s->role()});
+    }
+    m_runs->setRuns(names, sources);
+    m_tags->setTags(tags);
+    if (m_pendingSession && !m_session->loading()) {
+        const SessionState s = *std::exchange(m_pendingSession, std::nullopt);
+        applySession(s);
+    }
+    if (newPoints > 0 || cancelled)
+        m_plot->dataChanged();
+    updateSelection();
+    updateStatus();
+    if (cancelled)
+        statusBar()->showMessage(tr("Loading cancelled; what was read is shown"), 5000);
+}
+
+void MainWindow::updateSelection()
+{
+    Selection s;
+    s.runs = m_runs->checkedRuns();
+    s.tags = m_tags->checkedTags();
+    s.runColors = m_runs->colors();
+    s.groups = m_runs->groups(&s.groupNames);
+    s.focusRun = m_runs->focusRun();
+    s.weights = m_weights;
+    m_plot->setSelection(s);
+    m_inspector->setSummary(m_plot->builder().summary(s));
+}
+
+void MainWindow::inspectAt(double x, bool pin)
+{
+    if (pin)
+        m_pinned = x;
+    m_plot->setCrosshair(x);
+    m_inspector->setRows(m_plot->builder().inspect(m_plot->selection(), m_plot->settings(), x), pin);
+}
+
+void MainWindow::changeRole(const QString& tag, Role role)
+{
+    RunStore& store = m_session->store();
+    if (m_session->loading())
+        return;
+    store.setRole({}, tag.toStdString(), role);
+    for (const QString& source : m_session->sources()) // persisted next to each logdir
+        if (QFileInfo(source).isDir())
+            store.roleOverrides().save(QDir(source).filePath(QString::fromLatin1(RoleOverrides::kFileName.data())).toStdString());
+    onLoaded(1, false);
+}
+
+SessionState MainWindow::sessionState() const
+{
+    SessionState s;
+    s.sources = m_session->sources();
+    s.runFilter = m_runs->filter();
+    s.groupRegex = m_runs->groupRegex();
+    s.focusRun = m_runs->focusRun();
+    const QStringList checked = m_runs->checkedRuns();
+    for (const QString& r : m_runs->runs())
+        if (!checked.contains(r))
+            s.uncheckedRuns << r;
+    s.colors = m_runs->colors();
+    s.tagFilter = m_tags->filter();
+    s.tagChecks = m_tags->checkStates();
+    s.view = m_plot->settings();
+    s.weights = m_weights;
+    s.roleOverridesJson = QString::fromStdString(m_session->store().roleOverrides().toJson());
+    return s;
+}
+
+void MainWindow::applySession(const SessionState& state)
+{
+    QStringList missing;
+    for (const QString& src : state.sources)
+        if (!m_session->sources().contains(src))
+            missing << src;
+    if (!state.roleOverridesJson.isEmpty() && m_session->store().roleOverrides().fromJson(state.roleOverridesJson.toStdString()))
+        m_session->store().applyRoleOverrides();
+    if (!missing.isEmpty() || m_session->loading()) { // the rest applies once the runs are there
+        m_pendingSession = state;
+        if (!missing.isEmpty())
+            open(missing);
+        return;
+    }
+    m_runs->setFilter(state.runFilter);
+    m_runs->setGroupRegex(state.groupRegex);
+    for (const QString& r : m_runs->runs())
+        m_runs->setChecked(r, !state.uncheckedRuns.contains(r));
+    for (auto it = state.colors.begin(); it != state.colors.end(); ++it)
+        m_runs->setColor(it.key(), it.value());
+    m_runs->setFocusRun(state.focusRun);
+    m_tags->setFilter(state.tagFilter);
+    for (auto it = state.tagChecks.begin(); it != state.tagChecks.end(); ++it)
+        m_tags->setChecked(it.key(), it.value());
+    m_weights = state.weights;
+    m_plot->setSettings(state.view);
+    m_plot->dataChanged();
+    updateSelection();
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error)
+{
+    if (!sessionState().save(path, error))
+        return false;
+    addRecent(path);
+    return true;
+}
+
+bool MainWindow::loadSession(const QString& path, QString* error)
+{
+    SessionState state;
+    if (!SessionState::load(path, &state, error))
+        return false;
+    addRecent(path);
+    applySession(state);
+    return true;
+}
+
+void MainWindow::setLiveState(bool live, const QString& detail)
+{
+    m_liveStreaming = live;
+    m_liveDetail = detail;
+    updateStatus();
+}
+
+void MainWindow::setDarkPalette(bool dark)
+{
+    QApplication::setStyle(QStyleFactory::create("Fusion"));
+    QPalette p;
+    if (dark) {
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x33));
+        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x26));
+        p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x33));
+        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3e));
+        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x4e, 0x79, 0xa7));
+        p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3e));
+        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+    } else {
+        p = QApplication::style()->standardPalette();
+    }
+    QApplication::setPalette(p);
+    if (m_plot->settings().dark != dark) {
+        ViewSettings s = m_plot->settings();
+        s.dark = dark;
+        m_plot->setSettings(s);
+    }
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recent").toStringList();
+    recent.removeAll(path);
+    recent.prepend(QFileInfo(path).absoluteFilePath());
+    settings.setValue("recent", recent.mid(0, 10));
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString& path : QSettings().value("recent").toStringList())
+        m_recentMenu->addAction(path, this, [this, path] { path.endsWith(".losslens") ? (void)loadSession(path) : open({path}); });
+    if (m_recentMenu->isEmpty())
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::updateStatus()
+{
+    const auto& store = m_session->store();
+    m_status->setText(store.runs().empty() ? tr("Open a log folder (Ctrl+O) or drop one here")
+                                           : tr("%n run(s) · %1 points", nullptr, int(store.runs().size()))
+                                                 .arg(QLocale().toString(qulonglong(store.pointCount()))));
+    if (m_liveStreaming) {
+        m_live->setText(tr("<span style='color:#2ca02c'>●</span> live %1").arg(m_liveDetail));
+        m_live->setToolTip(tr("Receiving records as training runs"));
+    } else if (m_session->autoReload()) {
+        m_live->setText(tr("⟳ auto-reload"));
+        m_live->setToolTip(tr("The logs are read again every 2 seconds (File ▸ Auto-reload)"));
+    } else {
+        m_live->setText(QString());
+    }
+}
+
+} // namespace losslens::ui

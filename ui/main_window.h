@@ -1,0 +1,101 @@
+#pragma once
+// The main window composes the panels and views and wires them; it holds no business logic.
+
+#include "core/runs/role.h"
+#include "ui/exporter.h"
+#include "ui/session_file.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include <optional>
+
+QT_FORWARD_DECLARE_CLASS(QLabel)
+QT_FORWARD_DECLARE_CLASS(QListWidget)
+QT_FORWARD_DECLARE_CLASS(QMenu)
+QT_FORWARD_DECLARE_CLASS(QProgressBar)
+QT_FORWARD_DECLARE_CLASS(QToolButton)
+
+namespace losslens::ui {
+
+class ChartView;
+class Inspector;
+class LogSession;
+class PlotArea;
+class RunsPanel;
+class TagsPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    /// Opens log folders or files (TensorBoard event files, CSV, JSON lines).
+    void open(const QStringList& paths);
+    LogSession& session() { return *m_session; }
+    PlotArea& plot() { return *m_plot; }
+    ChartView& chart();
+    RunsPanel& runs() { return *m_runs; }
+    TagsPanel& tags() { return *m_tags; }
+    Inspector& inspector() { return *m_inspector; }
+    QListWidget& warnings() { return *m_warnings; }
+
+    /// Shows the inspector at x (plot units), pinned or as a hover would.
+    void inspectAt(double x, bool pin);
+    /// Writes the current view (png/svg/pdf) or the checked data (csv/json) to `path`.
+    bool exportTo(const QString& path, ExportFormat format, const ImageOptions& options, QString* error = nullptr);
+
+    SessionState sessionState() const;
+    /// Opens the state's sources (if not open yet) and applies the rest once they are loaded.
+    void applySession(const SessionState& state);
+    bool saveSession(const QString& path, QString* error = nullptr);
+    bool loadSession(const QString& path, QString* error = nullptr);
+
+    /// The status bar's live indicator, set by whoever streams data in (e.g. a live session).
+    void setLiveState(bool live, const QString& detail = {});
+    /// Adds a dock (e.g. a script editor) and lists it in the View menu.
+    void addDock(QDockWidget* dock, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+    void setDarkPalette(bool dark);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void createDocks();
+    void createMenus();
+    void chooseFolder();
+    void chooseFiles();
+    void chooseExport();
+    void chooseSession(bool save);
+    void showAbout();
+    void onLoaded(int newPoints, bool cancelled);
+    void updateSelection();
+    void changeRole(const QString& tag, Role role);
+    void addRecent(const QString& path);
+    void fillRecentMenu();
+    void updateStatus();
+
+    LogSession* m_session;
+    PlotArea* m_plot;
+    RunsPanel* m_runs;
+    TagsPanel* m_tags;
+    Inspector* m_inspector;
+    QListWidget* m_warnings;
+    QMenu* m_viewMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_status;
+    QLabel* m_live;
+    QProgressBar* m_progress;
+    QToolButton* m_cancel;
+    QHash<QString, double> m_weights;
+    std::optional<SessionState> m_pendingSession;
+    double m_pinned;
+    bool m_liveStreaming = false;
+    QString m_liveDetail;
+};
+
+} // namespace losslens::ui

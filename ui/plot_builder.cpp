@@ -1,0 +1,330 @@
+#include "ui/plot_builder.h"
+
+#include "core/analysis/alignment.h"
+#include "core/analysis/smoothing.h"
+#include "core/runs/run_store.h"
+
+#include <array>
+#include <cmath>
+#include <map>
+
+namespace losslens::ui {
+
+namespace {
+
+// Tableau 10: distinguishable, and readable on light and dark backgrounds.
+constexpr std::array<QRgb, 10> kPalette{0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+                                       0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+constexpr std::array kStyles{Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+bool isLoss(Role r) { return r != Role::Other; }
+
+} // namespace
+
+double plotX(XAxisMode mode, std::int64_t step, double wallTime, double firstWallTime)
+{
+    switch (mode) {
+    case XAxisMode::Step: return double(step);
+    case XAxisMode::Relative: return (wallTime - firstWallTime) / 3600.0;
+    case XAxisMode::Wall: return wallTime * 1000.0;
+    }
+    return double(step);
+}
+
+const Series* totalSeries(const Run& run)
+{
+    const Series* first = nullptr;
+    for (const char* name : {"total_loss", "loss"})
+        if (const Series* s = run.find(name); s && s->role() == Role::Total)
+            return s;
+    for (const auto& s : run.allSeries())
+        if (s->role() == Role::Total && !first)
+            first = s.get();
+    return first;
+}
+
+double PlotBuilder::Prepared::xAt(const Series& s, std::size_t i) const
+{
+    return x.empty() ? double(s.steps()[i]) : x[i];
+}
+
+QColor PlotBuilder::tagColor(const std::string& tag) const
+{
+    std::map<std::string, std::size_t> order;
+    for (const auto& run : m_store.runs())
+        for (const auto& s : run->allSeries())
+            order.try_emplace(s->tag(), order.size());
+    const auto it = order.find(tag);
+    return QColor::fromRgb(kPalette[(it == order.end() ? 0 : it->second) % kPalette.size()]);
+}
+
+const Run* PlotBuilder::findRun(const QString& name) const { return m_store.findRun(name.toStdString()); }
+
+const PlotBuilder::Prepared& PlotBuilder::prepare(const Run& run, const Series& series, const ViewSettings& settings)
+{
+    Prepared& p = m_cache[&series];
+    if (p.size == series.size() && p.smoothing == settings.smoothing && p.kind == settings.smoothingKind && p.xMode == settings.xAxis)
+        return p;
+    p.size = series.size(), p.smoothing = settings.smoothing, p.kind = settings.smoothingKind, p.xMode = settings.xAxis;
+    const auto steps = series.steps();
+    const auto walls = series.wallTimes();
+    const bool haveWall = !walls.empty() && std::isfinite(walls.front());
+    p.x.clear();
+    if (settings.xAxis != XAxisMode::Step && haveWall) {
+        double first = walls.front();
+        for (const auto& s : run.allSeries()) // one origin per run, so its tags line up
+            if (!s->empty() && std::isfinite(s->wallTimes().front()))
+                first = std::min(first, s->wallTimes().front());
+        p.x.resize(series.size());
+        for (std::size_t i = 0; i < series.size(); ++i)
+            p.x[i] = plotX(settings.xAxis, steps[i], walls[i], first);
+    }
+    p.rawPyramid = analysis::MinMaxPyramid(series.values());
+    if (settings.smoothing > 0) {
+        std::vector<double> sx = p.x;
+        if (sx.empty())
+            sx.assign(steps.begin(), steps.end());
+        p.smoothed = analysis::smooth(settings.smoothingKind, sx, series.values(), settings.smoothing);
+        p.smoothPyramid = analysis::MinMaxPyramid(p.smoothed);
+    } else {
+        p.smoothed.clear();
+        p.smoothPyramid = {};
+    }
+    return p;
+}
+
+QList<QPointF> PlotBuilder::decimated(const Series& series, const Prepared& p, bool smoothed, XRange range, int columns) const
+{
+    const bool useSmoothed = smoothed && !p.smoothed.empty();
+    const std::span<const double> y = useSmoothed ? std::span<const double>(p.smoothed) : series.values();
+    const auto* pyramid = useSmoothed ? &p.smoothPyramid : &p.rawPyramid;
+    QList<QPointF> out;
+    if (series.empty())
+        return out;
+    const double x0 = range ? range->first : p.xAt(series, 0);
+    const double x1 = range ? range->second : p.xAt(series, series.size() - 1);
+    const auto cols = std::size_t(std::max(1, columns));
+    const auto idx = p.x.empty() ? analysis::m4Indices(series.steps(), y, x0, x1, cols, pyramid)
+                                 : analysis::m4Indices(std::span<const double>(p.x), y, x0, x1, cols, pyramid);
+    out.reserve(qsizetype(idx.size()));
+    for (std::size_t i : idx)
+        out.append(QPointF(p.xAt(series, i), y[i]));
+    return out;
+}
+
+PlotSpec PlotBuilder::baseSpec(const ViewSettings& settings, const QString& yTitle) const
+{
+    PlotSpec spec;
+    spec.yTitle = yTitle;
+    spec.logY = settings.logY;
+    switch (settings.xAxis) {
+    case XAxisMode::Step: spec.xTitle = QObject::tr("step"); break;
+    case XAxisMode::Relative: spec.xTitle = QObject::tr("relative time (hours)"); break;
+    case XAxisMode::Wall:
+        spec.xTitle = QObject::tr("wall time");
+        spec.xKind = XAxisKind::DateTime;
+        break;
+    }
+    return spec;
+}
+
+Plot PlotBuilder::build(const Selection& selection, const ViewSettings& settings, XRange range, int columns)
+{
+    switch (settings.view) {
+    case ViewKind::Breakdown:
+    case ViewKind::Share: return breakdownPlot(selection, settings, range, columns);
+    case ViewKind::Balance: return balancePlot(selection, settings, range, columns);
+    case ViewKind::Curves:
+    case ViewKind::Compare: break;
+    }
+    return curvesPlot(selection, settings, range, columns);
+}
+
+Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& settings, XRange range, int columns)
+{
+    Plot plot;
+    plot.spec = baseSpec(settings, QObject::tr("loss"));
+    plot.spec.title = QObject::tr("Loss components, regularization and total");
+    std::vector<double> visible; // a sample of the visible values, for "ignore outliers"
+    int runIndex = 0;
+    for (const QString& runName : selection.runs) {
+        const Run* run = findRun(runName);
+        if (!run)
+            continue;
+        int tagIndex = 0;
+        for (const auto& s : run->allSeries()) {
+            if (!isLoss(s->role()) || !selection.tags.contains(qs(s->tag())))
+                continue;
+            const Prepared& p = prepare(*run, *s, settings);
+            const bool byTag = settings.colorBy == ColorBy::Tag;
+            const QColor color = byTag ? tagColor(s->tag()) : selection.runColors.value(runName, Qt::gray);
+            const Qt::PenStyle style = kStyles[std::size_t(byTag ? runIndex : tagIndex) % kStyles.size()];
+            const qreal width = s->role() == Role::Total ? 2.6 : 1.5;
+            const QString name = qs(s->tag()) + " · " + runName;
+            const QString legend = byTag ? qs(s->tag()) : runName;
+            if (!p.smoothed.empty() && settings.showRaw) {
+                QColor faint = color;
+                faint.setAlphaF(0.25f);
+                plot.curves.append({name + " (raw)", {}, faint, Qt::SolidLine, 1.0, CurveKind::Line, decimated(*s, p, false, range, columns)});
+            }
+            Curve c{name, legend, color, style, width, CurveKind::Line, decimated(*s, p, true, range, columns)};
+            if (settings.ignoreOutliers) {
+                const std::span<const double> y = p.smoothed.empty() ? s->values() : std::span<const double>(p.smoothed);
+                const std::size_t stride = std::max<std::size_t>(1, y.size() / 20000);
+                for (std::size_t i = 0; i < y.size(); i += stride)
+                    if (!range || (p.xAt(*s, i) >= range->first && p.xAt(*s, i) <= range->second))
+                        visible.push_back(y[i]);
+            }
+            plot.curves.append(std::move(c));
+            ++tagIndex;
+        }
+        ++runIndex;
+    }
+    if (settings.ignoreOutliers && !visible.empty()) {
+        const auto [lo, hi] = analysis::quantileRange(visible, 0.05, 0.95);
+        plot.spec.yRange = std::pair{lo, hi};
+    }
+    return plot;
+}
+
+QList<Plot> PlotBuilder::buildCompare(const Selection& selection, const ViewSettings& settings, XRange range, int columns)
+{
+    QList<Plot> plots;
+    QStringList tags; // the checked loss tags, in store order
+    for (const QString& runName : selection.runs)
+        if (const Run* run = findRun(runName))
+            for (const auto& s : run->allSeries())
+                if (isLoss(s->role()) && selection.tags.contains(qs(s->tag())) && !tags.contains(qs(s->tag())))
+                    tags << qs(s->tag());
+    const auto cols = std::size_t(std::max(1, columns));
+    for (const QString& tag : tags) {
+        Plot plot;
+        plot.spec = baseSpec(settings, QString());
+        plot.spec.title = tag;
+        plot.spec.legendAlignment = Qt::AlignBottom;
+        const auto aligned = [&](const QStringList& runs, std::vector<std::int64_t>& grid) {
+            std::vector<std::vector<double>> values;
+            std::vector<std::span<const std::int64_t>> all;
+            std::vector<std::pair<const Series*, const Prepared*>> members;
+            for (const QString& r : runs)
+                if (const Run* run = findRun(r))
+                    if (const Series* s = run->find(tag.toStdString())) {
+                        members.push_back({s, &prepare(*run, *s, settings)});
+                        all.push_back(s->steps());
+                    }
+            grid = analysis::unionOfSteps(all);
+            for (const auto& [s, p] : members)
+                values.push_back(analysis::alignToSteps(s->steps(), p->smoothed.empty() ? s->values() : std::span<const double>(p->smoothed),
+                                                        grid, analysis::AlignMode::Previous));
+            return values;
+        };
+        const auto line = [&](const std::vector<std::int64_t>& grid, const std::vector<double>& y) {
+            QList<QPointF> pts;
+            const double x0 = range ? range->first : grid.empty() ? 0.0 : double(grid.front());
+            const double x1 = range ? range->second : grid.empty() ? 1.0 : double(grid.back());
+            for (std::size_t i : analysis::m4Indices(std::span<const std::int64_t>(grid), y, x0, x1, cols))
+                pts.append(QPointF(double(grid[i]), y[i]));
+            return pts;
+        };
+        plot.spec.xTitle = QObject::tr("step"); // compare aligns runs by step
+        plot.spec.xKind = XAxisKind::Value;
+        if (settings.compareDifference && selection.runs.size() >= 2) {
+            std::vector<std::int64_t> grid;
+            const auto v = aligned(selection.runs.mid(0, 2), grid);
+            if (v.size() == 2) {
+                std::vector<double> diff(grid.size());
+                for (std::size_t i = 0; i < grid.size(); ++i)
+                    diff[i] = v[0][i] - v[1][i];
+                plot.curves.append({tag + ": " + selection.runs[0] + " − " + selection.runs[1], selection.runs[0] + " − " + selection.runs[1],
+                                    selection.runColors.value(selection.runs[0], Qt::gray), Qt::SolidLine, 1.6, CurveKind::Line, line(grid, diff)});
+            }
+            plot.spec.logY = false;
+            plots.append(plot);
+            continue;
+        }
+        for (qsizetype g = 0; g < selection.groups.size(); ++g) {
+            const QStringList& members = selection.groups[g];
+            const QString groupName = selection.groupNames.value(g, members.value(0));
+            const QColor color = selection.runColors.value(members.value(0), Qt::gray);
+            std::vector<std::int64_t> grid;
+            const auto v = aligned(members, grid);
+            if (v.empty())
+                continue;
+            if (v.size() == 1) {
+                plot.curves.append({tag + " · " + groupName, groupName, color, Qt::SolidLine, 1.6, CurveKind::Line, line(grid, v[0])});
+                continue;
+            }
+            std::vector<double> mean(grid.size(), 0.0), lo(grid.size(), INFINITY), hi(grid.size(), -INFINITY);
+            for (std::size_t i = 0; i < grid.size(); ++i) {
+                for (const auto& m : v)
+                    mean[i] += m[i] / double(v.size()), lo[i] = std::min(lo[i], m[i]), hi[i] = std::max(hi[i], m[i]);
+            }
+            QColor band = color;
+            band.setAlphaF(0.3f);
+            Curve area{tag + " · " + groupName + " (min–max)", {}, band, Qt::NoPen, 0.0, CurveKind::Area, line(grid, hi), line(grid, lo)};
+            // the band's edges must share x: take both at the union of their kept indices
+            area.points.clear(), area.lower.clear();
+            const double x0 = range ? range->first : double(grid.front()), x1 = range ? range->second : double(grid.back());
+            auto a = analysis::m4Indices(std::span<const std::int64_t>(grid), hi, x0, x1, cols);
+            const auto b = analysis::m4Indices(std::span<const std::int64_t>(grid), lo, x0, x1, cols);
+            a.insert(a.end(), b.begin(), b.end());
+            std::sort(a.begin(), a.end());
+            a.erase(std::unique(a.begin(), a.end()), a.end());
+            for (std::size_t i : a)
+                area.points.append(QPointF(double(grid[i]), hi[i])), area.lower.append(QPointF(double(grid[i]), lo[i]));
+            plot.curves.append(area);
+            plot.curves.append({tag + " · " + groupName + " (mean)", groupName + QObject::tr(" (mean of %1)").arg(v.size()), color,
+                                Qt::SolidLine, 2.0, CurveKind::Line, line(grid, mean)});
+        }
+        plots.append(plot);
+    }
+    return plots;
+}
+
+QList<InspectorRow> PlotBuilder::inspect(const Selection& selection, const ViewSettings& settings, double x)
+{
+    QList<InspectorRow> rows;
+    if (!std::isfinite(x))
+        return rows;
+    const bool single = settings.view == ViewKind::Breakdown || settings.view == ViewKind::Share;
+    const QStringList runs = single && !selection.focusRun.isEmpty() ? QStringList{selection.focusRun} : selection.runs;
+    for (const QString& runName : runs) {
+        const Run* run = findRun(runName);
+        if (!run)
+            continue;
+        const Series* total = totalSeries(*run);
+        for (const auto& s : run->allSeries()) {
+            if (!isLoss(s->role()) || (!single && !selection.tags.contains(qs(s->tag()))) || s->empty())
+                continue;
+            const Prepared& p = prepare(*run, *s, settings);
+            const auto i = p.x.empty() ? analysis::nearestIndex(s->steps(), x) : analysis::nearestIndex(std::span<const double>(p.x), x);
+            if (i < 0)
+                continue;
+            const auto k = std::size_t(i);
+            InspectorRow row{runName, qs(s->tag()), s->role(), s->steps()[k], s->values()[k],
+                             p.smoothed.empty() ? s->values()[k] : p.smoothed[k], std::nan(""),
+                             s->role() == Role::Component ? selection.weights.value(qs(s->tag()), 1.0) : 1.0,
+                             settings.colorBy == ColorBy::Tag ? tagColor(s->tag()) : selection.runColors.value(runName)};
+            if (total)
+                if (const auto t = total->indexAtOrBefore(row.step); t && total->values()[*t] != 0.0)
+                    row.share = row.weight * row.value / total->values()[*t];
+            rows.append(row);
+        }
+    }
+    return rows;
+}
+
+QList<SummaryRow> PlotBuilder::summary(const Selection& selection) const
+{
+    QList<SummaryRow> rows;
+    for (const QString& runName : selection.runs)
+        if (const Run* run = findRun(runName))
+            for (const auto& s : run->allSeries())
+                if (isLoss(s->role()))
+                    rows.append({runName, qs(s->tag()), s->role(), analysis::curveStats(s->steps(), s->values())});
+    return rows;
+}
+
+} // namespace losslens::ui

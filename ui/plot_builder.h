@@ -1,0 +1,100 @@
+#pragma once
+// From the store and the user's choices to what a ChartView draws: smoothing at full resolution
+// (cached per series), then M4 decimation for the visible x range. The numbers come from
+// core/analysis; this class only picks series and turns results into curves.
+
+#include "core/analysis/decimation.h"
+#include "core/analysis/statistics.h"
+#include "core/runs/role.h"
+#include "ui/chart_view.h"
+#include "ui/view_settings.h"
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace losslens {
+class Run;
+class RunStore;
+class Series;
+} // namespace losslens
+
+namespace losslens::ui {
+
+struct Plot {
+    QList<Curve> curves;
+    PlotSpec spec;
+};
+
+/// One row of the inspector: a visible series at the inspected x.
+struct InspectorRow {
+    QString run, tag;
+    Role role = Role::Other;
+    std::int64_t step = 0;
+    double value = 0, smoothed = 0;
+    double share = 0; ///< contribution / the run's total at that step (NaN when unknown)
+    double weight = 1;
+    QColor color;
+};
+
+struct SummaryRow {
+    QString run, tag;
+    Role role = Role::Other;
+    analysis::CurveStats stats;
+};
+
+/// x range of a plot; nullopt = the data's extent.
+using XRange = std::optional<std::pair<double, double>>;
+
+class PlotBuilder {
+public:
+    explicit PlotBuilder(const RunStore& store) : m_store(store) {}
+
+    /// Forget cached smoothing (after a reload or a role change); series that only grew are
+    /// recomputed lazily anyway.
+    void invalidate() { m_cache.clear(); }
+
+    /// The Curves, Breakdown, Share or Task balance plot.
+    Plot build(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
+    /// Compare: one small plot per checked loss tag.
+    QList<Plot> buildCompare(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
+    /// Every visible series at the point nearest to x (in the plot's x units).
+    QList<InspectorRow> inspect(const Selection& selection, const ViewSettings& settings, double x);
+    /// Last / best / mean of the last 10 % per checked run × loss tag.
+    QList<SummaryRow> summary(const Selection& selection) const;
+
+    /// Colour of a tag in ColorBy::Tag (stable: the order tags first appear in the store).
+    QColor tagColor(const std::string& tag) const;
+
+    /// A series prepared for drawing: its x in plot units, smoothed values, and pyramids for M4.
+    struct Prepared {
+        std::size_t size = 0;
+        double smoothing = -1;
+        analysis::SmoothingKind kind{};
+        XAxisMode xMode{};
+        std::vector<double> x; ///< empty in step mode: the steps are used directly
+        std::vector<double> smoothed;
+        analysis::MinMaxPyramid rawPyramid, smoothPyramid;
+        double xAt(const Series& s, std::size_t i) const;
+    };
+    const Prepared& prepare(const Run& run, const Series& series, const ViewSettings& settings);
+
+private:
+    Plot curvesPlot(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
+    Plot breakdownPlot(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
+    Plot balancePlot(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
+    PlotSpec baseSpec(const ViewSettings& settings, const QString& yTitle) const;
+    /// Decimated points of a prepared series.
+    QList<QPointF> decimated(const Series& series, const Prepared& p, bool smoothed, XRange range, int columns) const;
+    const Run* findRun(const QString& name) const;
+
+    const RunStore& m_store;
+    std::unordered_map<const Series*, Prepared> m_cache;
+};
+
+/// Converts a (relative hours / wall ms) x to the plot's units; step mode returns the step.
+double plotX(XAxisMode mode, std::int64_t step, double wallTime, double firstWallTime);
+/// The run's total series (the "total" tag named total_loss, loss, or the first total), or nullptr.
+const Series* totalSeries(const Run& run);
+
+} // namespace losslens::ui
