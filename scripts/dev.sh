@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # LossLens in one command on Debian 12: installs what is missing (apt), builds, then
-#   scripts/dev.sh run [PATH…]   opens the viewer (on the bundled sample runs when no PATH is given)
+#   scripts/dev.sh run [PATH…]   opens the viewer (no PATH: the sample runs and a demo training live)
 #   scripts/dev.sh test          runs every test (CTest) and prints CTest's summary
 #   scripts/dev.sh build         only installs and builds
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
@@ -43,7 +43,7 @@ case "${1:-}" in
   run)
     shift
     build
-    [ $# -gt 0 ] || set -- resources/samples
+    [ $# -gt 0 ] || set -- --demo resources/samples   # the sample runs, plus a model training live
     exec "$BUILD_DIR/app/gui/losslens" "$@"
     ;;
   test)

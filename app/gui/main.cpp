@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace {
@@ -24,6 +25,16 @@ bool hasDisplay()
 {
     return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
            qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+// --help and --version print and exit: they need no display.
+bool onlyPrints(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char* option : {"-h", "--help", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+    return false;
 }
 
 // The bundled sample runs: installed next to the binary's share/, else the source tree's.
@@ -39,6 +50,8 @@ QString samplesDir()
 
 int main(int argc, char** argv)
 {
+    if (!hasDisplay() && onlyPrints(argc, argv))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     if (!hasDisplay()) {
         std::fprintf(stderr,
                      "losslens: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
