@@ -1,6 +1,7 @@
 // losslens-cli dump PATH…: every scalar record of the given logs, as read, for scripts and diffs.
 
 #include "command.h"
+#include "load_logs.h"
 
 #include "core/formats/json_util.h"
 #include "core/formats/mapped_file.h"
@@ -146,14 +147,7 @@ bool dumpDeduplicated(const QStringList& paths, RecordPrinter& printer)
 {
     RunStore store;
     LogLoader loader(store);
-    bool ok = true;
-    for (const QString& p : paths) {
-        std::string error;
-        if (!loader.addPath(p.toStdString(), &error)) {
-            std::fprintf(stderr, "losslens-cli dump: %s\n", error.c_str());
-            ok = false;
-        }
-    }
+    const bool ok = addLogPaths(loader, paths, "dump");
     const LoadReport report = loader.update();
     for (const auto& w : report.warnings)
         printWarning(w);

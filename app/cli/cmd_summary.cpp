@@ -1,6 +1,7 @@
 // losslens-cli summary PATH…: per run, what each loss ended at and how much of the total it is.
 
 #include "command.h"
+#include "load_logs.h"
 
 #include "core/formats/json_util.h"
 #include "core/runs/log_loader.h"
@@ -93,14 +94,7 @@ int runSummary(const QStringList& arguments)
     }
     RunStore store;
     LogLoader loader(store);
-    bool ok = true;
-    for (const QString& p : paths) {
-        std::string error;
-        if (!loader.addPath(p.toStdString(), &error)) {
-            std::fprintf(stderr, "losslens-cli summary: %s\n", error.c_str());
-            ok = false;
-        }
-    }
+    const bool ok = addLogPaths(loader, paths, "summary");
     for (const auto& w : loader.update().warnings)
         std::fprintf(stderr, "%s\n", w.toString().c_str());
     if (parser.isSet("json")) {

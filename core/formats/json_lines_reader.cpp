@@ -1,6 +1,6 @@
 #include "core/formats/json_lines_reader.h"
 
-#include "core/formats/json_util.h"
+#include "core/formats/json_number.h"
 
 #include <simdjson.h>
 
@@ -19,17 +19,6 @@ using simdjson::dom::object;
 
 constexpr std::array<std::string_view, 5> kStepKeys{"step", "global_step", "iteration", "iter", "epoch"};
 constexpr double kNoWallTime = std::numeric_limits<double>::quiet_NaN();
-
-bool numberOf(element e, double& out)
-{
-    switch (e.type()) {
-    case element_type::DOUBLE: out = e.get_double().value_unsafe(); return true;
-    case element_type::INT64: out = static_cast<double>(e.get_int64().value_unsafe()); return true;
-    case element_type::UINT64: out = static_cast<double>(e.get_uint64().value_unsafe()); return true;
-    case element_type::STRING: return nonFiniteFromMarked(e.get_string().value_unsafe(), out);
-    default: return false;
-    }
-}
 
 bool stepOf(element e, std::int64_t& out)
 {

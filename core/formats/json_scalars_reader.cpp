@@ -1,28 +1,12 @@
 #include "core/formats/json_scalars_reader.h"
 
-#include "core/formats/json_util.h"
+#include "core/formats/json_number.h"
 
 #include <simdjson.h>
 
 #include <cmath>
 
 namespace losslens::formats {
-
-namespace {
-
-bool numberOf(simdjson::dom::element e, double& out)
-{
-    using simdjson::dom::element_type;
-    switch (e.type()) {
-    case element_type::DOUBLE: out = e.get_double().value_unsafe(); return true;
-    case element_type::INT64: out = static_cast<double>(e.get_int64().value_unsafe()); return true;
-    case element_type::UINT64: out = static_cast<double>(e.get_uint64().value_unsafe()); return true;
-    case element_type::STRING: return nonFiniteFromMarked(e.get_string().value_unsafe(), out);
-    default: return false;
-    }
-}
-
-} // namespace
 
 std::size_t JsonScalarsReader::parse(std::string_view data, bool atEnd)
 {
