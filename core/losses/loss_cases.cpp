@@ -174,8 +174,11 @@ std::vector<LossCase> parseLossCases(std::string_view json)
 std::string tensorToJson(const TensorView<double>& tensor)
 {
     std::string out = "{\"shape\":[";
-    for (std::size_t i = 0; i < tensor.shape().size(); ++i)
-        out += (i ? "," : "") + std::to_string(tensor.shape()[i]);
+    for (std::size_t i = 0; i < tensor.shape().size(); ++i) {
+        if (i)
+            out += ',';
+        out += std::to_string(tensor.shape()[i]);
+    }
     out += "],\"data\":[";
     for (Index i = 0; i < tensor.size(); ++i) {
         if (i)
