@@ -1,6 +1,7 @@
 #include "ui/chart_view.h"
 
 #include "ui/chart_canvas.h"
+#include "ui/curve_layer.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -48,8 +49,9 @@ bool drawable(double y, bool logY) { return std::isfinite(y) && (!logY || y > 0)
 
 ChartView::ChartView(QWidget* parent)
     : QWidget(parent), m_chart(new QChart), m_canvas(new ChartCanvas(m_chart, this)), m_crosshair(new QGraphicsLineItem(m_chart)),
-      m_crosshairX(std::nan(""))
+      m_layer(new CurveLayer(m_chart, [this] { return mapping(); })), m_crosshairX(std::nan(""))
 {
+    m_layer->setZValue(50); // above the areas, below the crosshair
     m_canvas->setRenderHint(QPainter::Antialiasing);
     m_chart->legend()->setAlignment(Qt::AlignRight);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
@@ -60,7 +62,10 @@ ChartView::ChartView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_canvas);
-    connect(m_chart, &QChart::plotAreaChanged, this, [this] { setCrosshair(m_crosshairX); });
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        m_layer->areaChanged();
+        setCrosshair(m_crosshairX);
+    });
 }
 
 ChartView::~ChartView() = default;
@@ -79,7 +84,7 @@ void ChartView::ensureAxes(const PlotSpec& spec)
     if (xOk && yOk)
         return;
     m_chart->removeAllSeries();
-    m_lines.clear(), m_others.clear(), m_lineOwner.clear();
+    m_lines.clear(), m_others.clear();
     m_gaps = nullptr;
     for (QAbstractAxis* a : m_chart->axes()) {
         m_chart->removeAxis(a);
@@ -110,6 +115,7 @@ void ChartView::ensureAxes(const PlotSpec& spec)
     const auto changed = [this] {
         if (!m_settingRange)
             userChangedX();
+        m_layer->update();
         setCrosshair(m_crosshairX);
     };
     if (auto* v = qobject_cast<QValueAxis*>(x))
@@ -129,6 +135,32 @@ QLineSeries* ChartView::takeLine(qsizetype& next)
     m_lines.append(s);
     ++next;
     return s;
+}
+
+// Splits a line curve at non-finite (or, on log y, non-positive) values into drawn segments.
+void ChartView::addLine(const Curve& c, QList<double>& gapXs)
+{
+    const QPen pen(c.color, c.width, c.style, Qt::RoundCap, Qt::RoundJoin);
+    QList<QPointF> segment;
+    for (const QPointF& p : c.points) {
+        if (drawable(p.y(), m_spec.logY)) {
+            segment.append(p);
+            continue;
+        }
+        if (!std::isfinite(p.y()))
+            gapXs.append(p.x());
+        if (!segment.isEmpty())
+            m_layer->addSegment(c.name, pen, std::exchange(segment, {}));
+    }
+    if (!segment.isEmpty())
+        m_layer->addSegment(c.name, pen, std::move(segment));
+}
+
+PlotMapping ChartView::mapping() const
+{
+    const auto [x0, x1] = xRange();
+    const auto [y0, y1] = yRange();
+    return {m_chart->plotArea(), x0, x1, y0, y1, yAxis() && yAxis()->type() == QAbstractAxis::AxisTypeLogValue};
 }
 
 void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange)
@@ -152,7 +184,7 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
         v->setLabelFormat(spec.yLabelFormat);
 
     qsizetype next = 0;
-    m_lineOwner.clear();
+    m_layer->clear();
     QSet<QString> inLegend;
     QList<double> gapXs;
     const auto showInLegend = [&](QAbstractSeries* s, const QString& legend) {
@@ -186,30 +218,13 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
             showInLegend(area, c.legend);
             continue;
         }
-        QList<QPointF> segment;
-        bool first = true;
-        const auto flush = [&] {
-            if (segment.isEmpty())
-                return;
+        addLine(c, gapXs);
+        if (!c.legend.isEmpty() && !inLegend.contains(c.legend)) { // an empty series carries the legend
             QLineSeries* s = takeLine(next);
-            s->setName(c.legend.isEmpty() ? c.name : c.legend);
-            s->setPen(QPen(c.color, c.width, c.style, Qt::RoundCap, Qt::RoundJoin));
-            s->replace(segment);
-            m_lineOwner.append(c.name);
-            showInLegend(s, first ? c.legend : QString());
-            first = false;
-            segment.clear();
-        };
-        for (const QPointF& p : c.points) {
-            if (drawable(p.y(), spec.logY)) {
-                segment.append(p);
-            } else {
-                if (!std::isfinite(p.y()))
-                    gapXs.append(p.x());
-                flush();
-            }
+            s->setName(c.legend);
+            s->setPen(QPen(c.color, c.width, c.style));
+            showInLegend(s, c.legend);
         }
-        flush();
     }
     while (m_lines.size() > next) { // series no longer needed
         QLineSeries* s = m_lines.takeLast();
@@ -286,7 +301,7 @@ void ChartView::fitAxes(bool keepX)
     if (auto* v = qobject_cast<QValueAxis*>(yAxis()))
         niceTicks(v, 5, y0, y1);
     yAxis()->setRange(y0, y1);
-
+    m_layer->update();
 }
 
 QStringList ChartView::curveNames() const
@@ -299,10 +314,7 @@ QStringList ChartView::curveNames() const
 
 qsizetype ChartView::drawnPointCount(const QString& name) const
 {
-    qsizetype n = -1;
-    for (qsizetype i = 0; i < m_lineOwner.size(); ++i)
-        if (m_lineOwner[i] == name)
-            n = std::max<qsizetype>(n, 0) + m_lines[i]->count();
+    qsizetype n = m_layer->pointCount(name);
     for (const Curve& c : m_curves)
         if (c.name == name && c.kind == CurveKind::Area)
             n = std::max<qsizetype>(n, 0) + c.points.size();
@@ -377,7 +389,7 @@ void ChartView::setCrosshair(double x)
 {
     m_crosshairX = x;
     const auto [from, to] = xRange();
-    if (!std::isfinite(x) || x < from || x > to || m_chart->series().isEmpty()) {
+    if (!std::isfinite(x) || x < from || x > to || m_curves.isEmpty()) {
         m_crosshair->hide();
         return;
     }

@@ -21,6 +21,8 @@ QT_FORWARD_DECLARE_CLASS(QScatterSeries)
 namespace losslens::ui {
 
 class ChartCanvas;
+class CurveLayer;
+struct PlotMapping;
 
 enum class CurveKind {
     Line, ///< a polyline; non-finite y values are gaps
@@ -60,7 +62,8 @@ public:
     explicit ChartView(QWidget* parent = nullptr);
     ~ChartView() override;
 
-    /// Replaces what is drawn. Series are reused and updated with replace(), never point by point.
+    /// Replaces what is drawn. Lines are drawn by a CurveLayer (polylines), areas by Qt Charts series
+    /// updated with replace(); legend series are reused.
     /// With keepXRange the current zoom stays (the curves were re-decimated for it); else the
     /// axes fit the data. Non-finite points become gaps with a marker on the x axis.
     void setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange = false);
@@ -69,7 +72,7 @@ public:
 
     int curveCount() const { return int(m_curves.size()); }
     QStringList curveNames() const;
-    /// Points handed to Qt Charts for the named curve (all its segments), or -1.
+    /// Points drawn for the named curve (all its segments), or -1.
     qsizetype drawnPointCount(const QString& name) const;
     /// Markers drawn for non-finite values.
     qsizetype gapMarkerCount() const;
@@ -104,15 +107,17 @@ private:
     void fitAxes(bool keepX);
     void userChangedX();
     QLineSeries* takeLine(qsizetype& next);
+    PlotMapping mapping() const;
+    void addLine(const Curve& curve, QList<double>& gapXs);
 
     QChart* m_chart;
     ChartCanvas* m_canvas;
     QGraphicsLineItem* m_crosshair;
+    CurveLayer* m_layer;
     QList<Curve> m_curves;
     PlotSpec m_spec;
-    QList<QLineSeries*> m_lines;            // reusable line series, in use order
+    QList<QLineSeries*> m_lines;            // empty series that carry the legend of line curves
     QList<QAbstractSeries*> m_others;       // areas, rebuilt each time
-    QList<QString> m_lineOwner;             // the curve each used line series draws
     QScatterSeries* m_gaps = nullptr;
     std::pair<double, double> m_dataX{0, 1};
     bool m_settingRange = false;
