@@ -1,9 +1,3 @@
-// GCC 12 warns about its own AVX-512 intrinsics (_mm256_undefined_pd, GCC PR 105593) wherever
-// Eigen's packet reductions inline into this file; the warning is a false positive.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "core/losses/classification.h"
 
 #include "core/losses/regression.h" // detail::elementwise, detail::requireSameShape, detail::formatNumber

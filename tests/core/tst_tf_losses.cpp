@@ -4,12 +4,6 @@
 // (tensorflow/python/ops/losses/losses_impl.py, written out in each row), the regularizer objects
 // and the option checks.
 
-// GCC 12 warns about its own AVX-512 intrinsics (_mm256_undefined_pd, GCC PR 105593) wherever
-// Eigen's packet reductions inline; the warning is a false positive.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "core/losses/classification.h"
 #include "core/losses/regression.h"
 #include "core/losses/regularizers.h"
