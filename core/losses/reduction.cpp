@@ -73,6 +73,13 @@ void WeightedReduction::finish(Index batch)
     m_inverse = m_denominator == 0.0 ? 0.0 : 1.0 / m_denominator;
 }
 
+Tensor<double> WeightedReduction::fromWeightedSum(double weightedSum) const
+{
+    if (m_denominator == 0.0)
+        return Tensor<double>::scalar(m_zero == ZeroDenominator::Ieee ? weightedSum / m_denominator : 0.0);
+    return Tensor<double>::scalar(weightedSum * m_inverse);
+}
+
 namespace detail {
 
 template <typename T>

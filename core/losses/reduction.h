@@ -68,6 +68,10 @@ public:
     template <typename Derived>
     Tensor<double> reduce(const Eigen::ArrayBase<Derived>& losses) const;
 
+    /// The reported value from Σ wᵢlᵢ already summed by the caller (kernels that reduce chunk by
+    /// chunk as they stream); not for Reduction::None.
+    Tensor<double> fromWeightedSum(double weightedSum) const;
+
     /// Multiplies element-wise gradients dlᵢ/dxᵢ (same size as the losses) by scale(i) in place.
     template <typename Derived>
     void scaleGradient(Eigen::ArrayBase<Derived>& gradient) const;
@@ -118,10 +122,7 @@ Tensor<double> WeightedReduction::reduce(const Eigen::ArrayBase<Derived>& losses
             out.storage() = l * m_weights;
         return out;
     }
-    const double weighted = uniform() ? m_uniformWeight * l.sum() : (l * m_weights).sum();
-    if (m_denominator == 0.0)
-        return Tensor<double>::scalar(m_zero == ZeroDenominator::Ieee ? weighted / m_denominator : 0.0);
-    return Tensor<double>::scalar(weighted * m_inverse);
+    return fromWeightedSum(uniform() ? m_uniformWeight * l.sum() : (l * m_weights).sum());
 }
 
 template <typename Derived>

@@ -58,8 +58,7 @@ LossResult<T> reduceElementwise(const Shape& shape, const WeightedReduction& red
         kernel(begin, count, buffer, g ? g + begin : nullptr, scale);
         sum += static_cast<double>(Eigen::Map<const FlatArray<T>>(buffer, count).sum());
     }
-    // reduce()'s rule for uniform weights: w·Σl/denominator, and 0 when the denominator is 0.
-    result.value = Tensor<double>::scalar(reduction.denominator() == 0.0 ? 0.0 : reduction.uniformScale() * sum);
+    result.value = reduction.fromWeightedSum(reduction.weight(0) * sum);
     return result;
 }
 
