@@ -59,8 +59,54 @@ bool LogLoader::addPath(const std::string& path, std::string* error)
             *error = message; // not fatal: the logs are still read
         m_store.applyRoleOverrides();
     }
-    m_roots.push_back(path);
+    Root root{path, {}, {}, {}};
+    qualifyRunNames(root, scan);
+    for (const LogFile& f : scan.files)
+        root.runs.push_back(root.runName(f));
+    m_roots.push_back(std::move(root));
     return true;
+}
+
+std::string LogLoader::Root::runName(const LogFile& file) const
+{
+    auto normal = [](const std::string& p) {
+        const std::filesystem::path n = std::filesystem::path(p).lexically_normal();
+        return n.has_filename() ? n : n.parent_path(); // "a/" → "a"
+    };
+    const std::filesystem::path added = normal(path), filePath = normal(file.path);
+    const bool ownRun = filePath == added || filePath.parent_path() == added;
+    return (ownRun ? ownRunPrefix : subRunPrefix) + file.run;
+}
+
+bool LogLoader::anyRunTaken(const Root& candidate, const ScanResult& scan) const
+{
+    return std::any_of(scan.files.begin(), scan.files.end(), [&](const LogFile& f) {
+        const std::string name = candidate.runName(f);
+        return std::any_of(m_roots.begin(), m_roots.end(), [&](const Root& r) {
+            return std::find(r.runs.begin(), r.runs.end(), name) != r.runs.end();
+        });
+    });
+}
+
+// Names that collide with an earlier path's go up one folder: "b/version_0" for the subfolder
+// run of b/, "exp2/version_0" for an opened exp2/version_0/; "#2", "#3"… when that is not enough.
+void LogLoader::qualifyRunNames(Root& root, const ScanResult& scan) const
+{
+    if (!anyRunTaken(root, scan))
+        return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path resolved = fs::weakly_canonical(root.path, ec);
+    const fs::path ownFolder = fs::is_directory(resolved, ec) ? resolved : resolved.parent_path();
+    const std::string above = ownFolder.parent_path().filename().string();
+    const std::string self = ownFolder.filename().string();
+    auto qualify = [&](int n) {
+        const std::string tag = n > 1 ? std::string(1, '#').append(std::to_string(n)) : std::string();
+        root.ownRunPrefix = above + tag + "/";
+        root.subRunPrefix = self + tag + "/";
+    };
+    for (int n = 1; n == 1 || anyRunTaken(root, scan); ++n)
+        qualify(n);
 }
 
 std::vector<LogFile> LogLoader::files() const
@@ -74,8 +120,9 @@ std::vector<LogFile> LogLoader::files() const
 void LogLoader::rescan(LoadReport& report)
 {
     (void)report;
-    for (const std::string& root : m_roots) {
-        for (LogFile& f : scanPath(root).files) {
+    for (const Root& root : m_roots) {
+        for (LogFile& f : scanPath(root.path).files) {
+            f.run = root.runName(f);
             const bool known = std::any_of(m_files.begin(), m_files.end(), [&](const auto& t) { return t->info.path == f.path; });
             if (known)
                 continue;

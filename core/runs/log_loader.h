@@ -57,6 +57,9 @@ public:
 
     /// Adds a file or logdir. Returns false with `error` when it does not exist or cannot be read.
     /// A logdir's role overrides file (RoleOverrides::kFileName) is loaded into the store.
+    /// Runs keep their scanned names unless a name is already taken by a path added before: then
+    /// every run of this path is prefixed with its parent folder ("b/version_0" beside
+    /// "version_0"), so two opened folders never merge into one run.
     bool addPath(const std::string& path, std::string* error = nullptr);
     /// Reads what is new. Blocks until done or cancelled.
     LoadReport update();
@@ -68,9 +71,21 @@ private:
     void rescan(LoadReport& report);
     void prepare(TrackedFile& file, LoadReport& report);
 
+    /// An added path, and how its runs are named: the scanned name behind a prefix that is empty
+    /// unless the names collided with an earlier path's.
+    struct Root {
+        std::string path;
+        std::string ownRunPrefix; // for the run of the path's own folder (or the file's folder)
+        std::string subRunPrefix; // for runs in subfolders of the path
+        std::vector<std::string> runs; // as named when added
+        std::string runName(const LogFile& file) const;
+    };
+    bool anyRunTaken(const Root& candidate, const ScanResult& scan) const;
+    void qualifyRunNames(Root& root, const ScanResult& scan) const;
+
     RunStore& m_store;
     LoadOptions m_options;
-    std::vector<std::string> m_roots;
+    std::vector<Root> m_roots;
     std::vector<std::unique_ptr<TrackedFile>> m_files;
 };
 

@@ -37,6 +37,19 @@ formats::Format formatOfLogdirEntry(const fs::path& p)
     return formats::Format::Unknown;
 }
 
+// "runs/exp1/" and "runs/exp1/." are both "exp1"; "." for a folder with no name (the root).
+std::string folderName(const fs::path& folder)
+{
+    std::error_code ec;
+    fs::path resolved = fs::weakly_canonical(folder.empty() ? fs::path(".") : folder, ec);
+    if (ec)
+        resolved = folder.lexically_normal();
+    std::string name = resolved.filename().string();
+    if (name.empty())
+        name = resolved.parent_path().filename().string(); // a trailing separator
+    return name.empty() ? "." : name;
+}
+
 } // namespace
 
 std::string readHead(const std::string& path, std::size_t max)
@@ -59,7 +72,7 @@ ScanResult scanPath(const std::string& path)
     }
     if (!fs::is_directory(status)) {
         const fs::path p(path);
-        std::string folder = fs::absolute(p, ec).parent_path().filename().string();
+        const std::string folder = folderName(p.parent_path());
         const formats::Format format = formats::detectFormat(path, readHead(path));
         if (format == formats::Format::Unknown) {
             std::ifstream probe(path, std::ios::binary);
@@ -69,7 +82,7 @@ ScanResult scanPath(const std::string& path)
             if (!result.error.empty())
                 return result;
         }
-        result.files.push_back(LogFile{path, folder.empty() ? "." : folder,
+        result.files.push_back(LogFile{path, folder,
                                        format == formats::Format::Unknown ? formats::Format::Csv : format});
         return result;
     }
@@ -93,8 +106,8 @@ ScanResult scanPath(const std::string& path)
         const formats::Format format = formatOfLogdirEntry(p);
         if (format == formats::Format::Unknown)
             continue;
-        std::string run = p.parent_path().lexically_relative(root).generic_string();
-        result.files.push_back(LogFile{p.string(), run.empty() ? "." : run, format});
+        const std::string run = p.parent_path().lexically_relative(root).generic_string();
+        result.files.push_back(LogFile{p.string(), run.empty() || run == "." ? folderName(root) : run, format});
     }
     std::sort(result.files.begin(), result.files.end(), [](const LogFile& a, const LogFile& b) {
         return a.run != b.run ? a.run < b.run : a.path < b.path;

@@ -10,8 +10,9 @@ namespace losslens {
 
 struct LogFile {
     std::string path;
-    /// The folder's path relative to the scanned logdir ("." for the logdir itself); for a file
-    /// given directly, the name of its folder.
+    /// The folder's path relative to the scanned logdir, as TensorBoard names runs — except that
+    /// the logdir's own files take the logdir's name rather than TensorBoard's ".", so that two
+    /// opened run folders stay two runs; for a file given directly, the name of its folder.
     std::string run;
     formats::Format format = formats::Format::Unknown;
 };

@@ -14,8 +14,8 @@ namespace losslens {
 
 class Run {
 public:
-    /// `name` follows TensorBoard: the run folder's path relative to the logdir ("." for the
-    /// logdir itself). `source` is where it was read from (a folder, a file or a live address).
+    /// `name` follows TensorBoard: the run folder's path relative to the logdir (the logdir's
+    /// own name for the logdir itself; see LogFile::run). `source` is where it was read from (a folder, a file or a live address).
     Run(std::string name, std::string source) : m_name(std::move(name)), m_source(std::move(source)) {}
 
     const std::string& name() const { return m_name; }

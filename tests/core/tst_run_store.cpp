@@ -65,6 +65,7 @@ private slots:
     void roleOverridesPersist();
     void logdirScanNamesRuns();
     void loaderMergesRunsInNameOrder();
+    void loaderKeepsOpenedFoldersApart();
     void loaderProgressAndCancel();
     void followsGrowingFile();
     void followsTruncatedAndRewrittenFiles();
@@ -216,8 +217,14 @@ void TestRunStore::logdirScanNamesRuns()
     QStringList got;
     for (const LogFile& f : scan.files)
         got << QString::fromStdString(f.run) + " " + QFileInfo(QString::fromStdString(f.path)).fileName();
-    QCOMPARE(got, (QStringList{". metrics.json", "exp1/train events.out.tfevents.1.h", "exp1/train events.out.tfevents.2.h",
-                               "exp2 results.csv", "exp2 training.log"}));
+    // the logdir's own files form a run named after the logdir (TensorBoard would say ".")
+    QStringList expected{QFileInfo(dir.path()).fileName() + " metrics.json", "exp1/train events.out.tfevents.1.h",
+                         "exp1/train events.out.tfevents.2.h", "exp2 results.csv", "exp2 training.log"};
+    expected.sort();
+    QCOMPARE(got, expected);
+    for (const LogFile& f : scanPath(dir.path().toStdString() + "/").files) // a trailing separator changes nothing
+        if (f.path.ends_with("metrics.json"))
+            QCOMPARE(QString::fromStdString(f.run), QFileInfo(dir.path()).fileName());
     const ScanResult single = scanPath(dir.filePath("exp2/results.csv").toStdString());
     QCOMPARE(single.files.size(), 1u);
     QCOMPARE(single.files[0].run, std::string("exp2"));
@@ -255,6 +262,25 @@ void TestRunStore::loaderMergesRunsInNameOrder()
     QCOMPARE(loss->values()[3], 103.0);
     // nothing new: nothing read
     QCOMPARE(loader.update().newPoints, 0u);
+}
+
+void TestRunStore::loaderKeepsOpenedFoldersApart()
+{
+    // Lightning-style: experiments with a "version_0" run each, opened as logdirs or as run folders
+    QTemporaryDir dir;
+    for (const char* run : {"a/version_0", "b/version_0", "c/version_0", "d/c/version_0"}) {
+        QDir().mkpath(dir.filePath(run));
+        writeText(dir.filePath(run) + "/metrics.csv", "step,loss\n1," + QByteArray::number(run[0]) + "\n");
+    }
+    RunStore store;
+    LogLoader loader(store, {.threads = 1});
+    for (const char* path : {"a", "b", "c/version_0", "d/c/version_0/", "d/c/version_0/metrics.csv"})
+        QVERIFY(loader.addPath(dir.filePath(path).toStdString()));
+    loader.update(); // the last path is a file already read through the one before: read once
+    QStringList names;
+    for (const auto& run : store.runs())
+        names << QString::fromStdString(run->name()) + "=" + QChar(char(run->find("loss")->values()[0]));
+    QCOMPARE(names, (QStringList{"b/version_0=b", "c#2/version_0=d", "c/version_0=c", "version_0=a"}));
 }
 
 void TestRunStore::loaderProgressAndCancel()
