@@ -1,5 +1,6 @@
 #include "core/losses/classification.h"
 
+#include "core/losses/cross_entropy_kernels.h"
 #include "core/losses/regression.h" // detail::elementwise, detail::requireSameShape, detail::formatNumber
 
 #include <algorithm>
@@ -43,7 +44,8 @@ auto atanhSeries(const U& u)
 ///   log(1 + e) = 2·atanh(t),  t = e/(2 + e) = e(1 + e)·r ≤ 1/3,  2·atanh(t) = 2t·Σ t^{2k}/(2k + 1),
 ///
 /// the series cut where its remainder falls below T's epsilon (7 terms for float, 17 for double).
-/// Eigen's log1p and logistic cost a division and more each; this is the benchmarked kernel.
+/// Eigen's log1p and logistic cost a division and more each. Used for double, and for float on CPUs
+/// without AVX-512; kernels::sigmoidCrossEntropy computes the same in one pass there.
 template <typename T>
 void sigmoidStretch(const ConstMap<T>& x, const auto& labels, Map<T> losses, T* gradient, T scale)
 {
@@ -61,12 +63,27 @@ void sigmoidStretch(const ConstMap<T>& x, const auto& labels, Map<T> losses, T* 
         if (gradient) {
             // [x < 0] from arithmetic, as Eigen 3.4's select() is not vectorised: −x·max clamped to
             // [0, 1] is exactly 0 or 1 unless |x| < 1/max, where σ(x) = ½ to T's precision anyway.
+            // The blend never forms e − 1, which would round e away below T's epsilon.
             const auto negative = (-xs * std::numeric_limits<T>::max()).max(T(0)).min(T(1));
-            Map<T>(gradient + begin, n) = ((T(2) + e) * r * (T(1) + negative * (e - T(1))) - zs) * scale;
+            Map<T>(gradient + begin, n) = ((T(2) + e) * r * (negative * e + (T(1) - negative)) - zs) * scale;
         }
         e = e * (T(1) + e) * r; // t
-        e = T(2) * e * atanhSeries<T, 0, terms>(e.square()) + xs.max(T(0)) - xs * zs;
+        // log(1 + e) is added last: a loss of x − x·1 + 1e-35 must not round to 0. max(x, 0) − x·z'
+        // stays TF's expression, NaN for an infinite logit as there.
+        e = (xs.max(T(0)) - xs * zs) + T(2) * e * atanhSeries<T, 0, terms>(e.square());
     }
+}
+
+/// Σ of an Eigen vector expression in blocks of 256 elements, each summed (vectorised) in its own
+/// type and added up in double: double accumulation at the speed of Eigen's float sum.
+template <typename Expression>
+double blockSum(const Expression& values)
+{
+    constexpr Index kBlock = 256;
+    double sum = 0.0;
+    for (Index begin = 0; begin < values.size(); begin += kBlock)
+        sum += static_cast<double>(values.segment(begin, std::min(kBlock, values.size() - begin)).sum());
+    return sum;
 }
 
 /// One row of softmax: its max m (NaN if any logit is NaN, so that the row is poisoned as in TF)
@@ -84,9 +101,9 @@ RowSoftmax<T> rowSoftmax(const ConstMap<T>& x, T* exps)
     if (exps) {
         Map<T> e(exps, x.size());
         e = (x - m).exp();
-        return {m, static_cast<double>(e.sum())};
+        return {m, blockSum(e)};
     }
-    return {m, static_cast<double>((x - m).exp().sum())};
+    return {m, blockSum((x - m).exp())};
 }
 
 /// One row of softmax cross-entropy with labels y' = keep·y + spread: returns Σ y'·(LSE − x) and,
@@ -97,10 +114,10 @@ double softmaxRow(const ConstMap<T>& x, const ConstMap<T>& y, double keep, doubl
     const auto [m, sumExp] = rowSoftmax(x, gradient);
     // Σy' = keep·Σy + C·spread and Σ y'(m − x) = keep·Σ y(m − x) + spread·Σ(m − x): sums of
     // non-negative terms, so ±1e4 logits lose nothing to cancellation.
-    const double labelSum = keep * static_cast<double>(y.sum()) + spread * static_cast<double>(x.size());
-    double shifted = keep * static_cast<double>((y * (m - x)).sum());
+    const double labelSum = keep * blockSum(y) + spread * static_cast<double>(x.size());
+    double shifted = keep * blockSum(y * (m - x));
     if (spread > 0.0)
-        shifted += spread * static_cast<double>((m - x).sum());
+        shifted += spread * blockSum(m - x);
     if (gradient) {
         Map<T> g(gradient, x.size());
         g = g * static_cast<T>(labelSum * scale / sumExp) - y * static_cast<T>(keep * scale) -
@@ -147,7 +164,11 @@ LossResult<T> sigmoidCrossEntropy(TensorView<T> logits, TensorView<T> multiClass
     const auto half = static_cast<T>(0.5 * options.labelSmoothing);
     return detail::elementwise(logits, "logits", multiClassLabels, "multi_class_labels", options.weights, options.reduction,
                        options.gradient, [keep, half](const auto& x, const auto& z, auto losses, T* grad, T scale) {
-                           sigmoidStretch(x, z * keep + half, losses, grad, scale);
+                           if constexpr (std::is_same_v<T, float> && kernels::kVectorisedFloat)
+                               kernels::sigmoidCrossEntropy(x.data(), z.data(), x.size(), keep, half, losses.data(),
+                                                            grad, scale);
+                           else
+                               sigmoidStretch(x, z * keep + half, losses, grad, scale);
                        });
 }
 
@@ -171,7 +192,10 @@ LossResult<T> softmaxCrossEntropy(TensorView<T> logits, TensorView<T> onehotLabe
     for (Index r = 0; r < rows; ++r) {
         const ConstMap<T> x(logits.data() + r * classes, classes), y(onehotLabels.data() + r * classes, classes);
         T* g = result.gradient.present() ? result.gradient.mutableData() + r * classes : nullptr;
-        losses[r] = softmaxRow(x, y, keep, spread, g, reducer.scale(r));
+        if constexpr (std::is_same_v<T, float> && kernels::kVectorisedFloat)
+            losses[r] = kernels::softmaxCrossEntropyRow(x.data(), y.data(), classes, keep, spread, g, reducer.scale(r));
+        else
+            losses[r] = softmaxRow(x, y, keep, spread, g, reducer.scale(r));
     }
     result.value = reducer.reduce(losses);
     return result;
