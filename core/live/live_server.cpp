@@ -8,6 +8,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <unordered_map>
@@ -19,8 +20,9 @@ namespace {
 
 // Bounds what one readyRead hands over, so a flooding client cannot starve the others.
 constexpr qint64 kReadChunk = 256 * 1024;
-// A client that never reads its error replies must not grow our memory: past this, errors are
-// counted but not sent (sync answers still are).
+// A client that never reads its replies must not grow our memory: past this, errors are counted
+// but not sent, and the connection is not read any further (so it sends no more syncs to answer)
+// until the client has taken some of the replies.
 constexpr qint64 kMaxUnsentReplyBytes = 1 << 20;
 constexpr std::size_t kWriteThreshold = 4u << 20;
 constexpr qint64 kNotifyIntervalMs = 20;
@@ -131,6 +133,10 @@ private:
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         Connection* raw = c.get();
         QObject::connect(socket, &QTcpSocket::readyRead, this, [this, raw] { onReadyRead(*raw); });
+        QObject::connect(socket, &QTcpSocket::bytesWritten, this, [this, raw] {
+            if (raw->socket->bytesAvailable() > 0 && !repliesPiledUp(*raw))
+                onReadyRead(*raw); // reading was paused: go on
+        });
         QObject::connect(socket, &QTcpSocket::disconnected, this, [this, raw] { onDisconnected(*raw); });
         m_connections.emplace(socket, std::move(c));
         ++m_owner.m_counters.connections;
@@ -146,18 +152,21 @@ private:
         socket->disconnectFromHost();
     }
 
+    static bool repliesPiledUp(const Connection& c) { return c.socket->bytesToWrite() > kMaxUnsentReplyBytes; }
+
     void onReadyRead(Connection& c)
     {
-        readAvailable(c);
+        readAvailable(c, true);
         if (m_recorder.queuedBytes() >= kWriteThreshold)
             commit(false);
         scheduleCommit();
     }
 
-    void readAvailable(Connection& c)
+    // With `backpressure`, stops while the client leaves its replies unread (bytesWritten resumes).
+    void readAvailable(Connection& c, bool backpressure = false)
     {
         const double receiveTime = now();
-        while (!c.closing && c.socket->bytesAvailable() > 0) {
+        while (!c.closing && c.socket->bytesAvailable() > 0 && !(backpressure && repliesPiledUp(c))) {
             const QByteArray data = c.socket->read(kReadChunk);
             c.framer.feed(std::string_view(data.constData(), static_cast<std::size_t>(data.size())),
                           [&](std::string_view line, std::uint64_t number, bool overLong) {
@@ -218,7 +227,7 @@ private:
     void reject(Connection& c, std::string_view why, std::uint64_t number)
     {
         ++m_owner.m_counters.badLines;
-        if (c.socket->bytesToWrite() > kMaxUnsentReplyBytes)
+        if (repliesPiledUp(c))
             return;
         const std::string reply = errorLine(why, number);
         c.socket->write(reply.data(), static_cast<qint64>(reply.size()));
@@ -345,7 +354,8 @@ bool LiveServer::start(QString* error)
     std::unique_ptr<Recorder> recorder;
     if (why.isEmpty()) {
         try {
-            recorder = std::make_unique<Recorder>(m_options.outDir.toStdString());
+            recorder = std::make_unique<Recorder>(m_options.outDir.toStdString(),
+                                                  static_cast<std::size_t>(std::max(0, m_options.maxOpenFiles)));
         } catch (const std::exception& e) {
             why = QString::fromStdString(e.what());
         }

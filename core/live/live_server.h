@@ -22,6 +22,8 @@ struct ServerOptions {
     int maxConnections = 64;
     /// Records go to `<outDir>/<run>/live.jsonl`.
     QString outDir;
+    /// Record files open at once (least recently used closed beyond it); 0: Recorder's default.
+    int maxOpenFiles = 0;
 
     /// Empty when the options can be used, else a message a user can act on.
     QString check() const;

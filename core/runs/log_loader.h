@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,10 @@ struct LoadReport {
 /// a RunStore. Files are parsed on worker threads; their records are merged on the caller's
 /// thread, files of a run in name order, so RunStore observers are called there. Each update()
 /// reads only what is new: bytes appended since the last one. A file that shrank, was replaced
-/// (another inode) or whose first bytes changed (Lightning rewrites metrics.csv when a column
-/// appears) is read again from its start, with a warning; the store's restart rule then
-/// supersedes the points read before.
+/// (another inode), or whose first bytes or last bytes read changed (Lightning rewrites
+/// metrics.csv when a column appears; a job truncates and writes again) starts its run over, with
+/// a warning: the run's logged series are emptied and every file of the run is read again from
+/// its start, so the store ends up as a fresh load of the files would.
 class LogLoader {
 public:
     explicit LogLoader(RunStore& store, LoadOptions options = {});
@@ -70,6 +72,9 @@ private:
     struct TrackedFile;
     void rescan(LoadReport& report);
     void prepare(TrackedFile& file, LoadReport& report);
+    static void startOver(TrackedFile& file);
+    std::set<std::string> restartRuns();
+    void clearRun(const std::string& name);
 
     /// An added path, and how its runs are named: the scanned name behind a prefix that is empty
     /// unless the names collided with an earlier path's.

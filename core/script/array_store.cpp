@@ -10,6 +10,20 @@
 
 namespace losslens::script {
 
+Index checkedElementCount(const Shape& shape, const std::string& what)
+{
+    constexpr Index kMax = Index{1} << 53;
+    Index n = 1;
+    for (const Index d : shape) {
+        if (d < 0)
+            throw std::invalid_argument(what + " " + toString(shape) + " has a negative dimension");
+        if (d != 0 && n > kMax / d)
+            throw std::invalid_argument(what + " " + toString(shape) + " has more than 2^53 elements");
+        n *= d;
+    }
+    return n;
+}
+
 namespace {
 // A property only this bridge sets: the key of a typed array's buffer in m_entries. A script can
 // read or copy it, but then only aliases another live array (read with that array's own size).
@@ -28,11 +42,11 @@ Shape shapeOf(const QJSValue& value, Index length)
     const auto rank = shape.property(QStringLiteral("length")).toUInt();
     for (quint32 i = 0; i < rank; ++i) {
         const double d = shape.property(i).toNumber();
-        if (!(d >= 0) || d != std::floor(d))
+        if (!(d >= 0) || d != std::floor(d) || d > 0x1p53)
             throw std::invalid_argument("its shape must list non-negative integers");
         out.push_back(static_cast<Index>(d));
     }
-    if (elementCount(out) != length)
+    if (checkedElementCount(out, "its shape") != length)
         throw std::invalid_argument("its shape " + toString(out) + " does not match its " + std::to_string(length) + " elements");
     return out;
 }
@@ -79,7 +93,7 @@ QJSValue ArrayStore::wrap(QByteArray bytes, Shape shape, bool borrowed)
 
 ArrayStore::NewArray ArrayStore::create(const Shape& shape)
 {
-    QByteArray bytes = allocate(static_cast<qsizetype>(elementCount(shape) * static_cast<Index>(sizeof(double))));
+    QByteArray bytes = allocate(static_cast<qsizetype>(checkedElementCount(shape, "an array of shape")) * static_cast<qsizetype>(sizeof(double)));
     // data() before wrap(): once JavaScript shares the buffer, data() would detach (copy) it.
     auto* data = reinterpret_cast<double*>(bytes.data());
     return {wrap(std::move(bytes), shape), data};
@@ -95,7 +109,7 @@ QJSValue ArrayStore::copyOf(const TensorView<double>& tensor)
 
 QJSValue ArrayStore::borrow(const TensorView<double>& tensor)
 {
-    const auto bytes = static_cast<qsizetype>(tensor.size() * static_cast<Index>(sizeof(double)));
+    const auto bytes = static_cast<qsizetype>(tensor.size()) * static_cast<qsizetype>(sizeof(double));
     if (bytes < kBorrowFrom)
         return copyOf(tensor);
     // A QByteArray over the caller's memory with a reference count of its own (unlike
@@ -128,7 +142,11 @@ ArrayArg ArrayStore::read(const QJSValue& value, const std::string& what) const
         throw std::invalid_argument(what + " must be an array or a number, got " +
                                     (value.isUndefined() ? std::string("undefined") : value.toString().toStdString()));
     const QJSValue id = value.property(kIdProperty);
-    if (const auto it = m_entries.find(static_cast<std::uint64_t>(id.toNumber())); id.isNumber() && it != m_entries.end()) {
+    // A script can set the id to anything: only a number in range may be converted (NaN, a
+    // negative or a huge double would make the cast undefined).
+    const double key = id.isNumber() ? id.toNumber() : -1.0;
+    if (const auto it = key >= 0 && key < 0x1p64 ? m_entries.find(static_cast<std::uint64_t>(key)) : m_entries.end();
+        it != m_entries.end()) {
         arg.m_bytes = it->second.bytes; // shared, not copied
         arg.m_data = reinterpret_cast<const double*>(arg.m_bytes.constData());
         arg.m_shape = it->second.shape;

@@ -19,6 +19,11 @@ class QJSEngine;
 
 namespace losslens::script {
 
+/// elementCount(shape) for a shape a script made: throws std::invalid_argument naming `what`
+/// when a dimension is negative or the count exceeds 2^53 (so a product that would overflow and
+/// wrap to a small allocation never reaches one).
+Index checkedElementCount(const Shape& shape, const std::string& what);
+
 /// A read-only view of a script value as an array, with whatever storage the conversion needed.
 class ArrayArg {
 public:

@@ -17,7 +17,7 @@ Index integerArg(const QJSValue& value, Index fallback, const std::string& what)
     if (value.isUndefined() || value.isNull())
         return fallback;
     const double d = value.toNumber();
-    if (!value.isNumber() || !std::isfinite(d) || d != std::floor(d))
+    if (!value.isNumber() || !std::isfinite(d) || d != std::floor(d) || std::abs(d) > 0x1p53)
         throw std::invalid_argument(what + " must be an integer, got " + value.toString().toStdString());
     return static_cast<Index>(d);
 }

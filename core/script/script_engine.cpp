@@ -6,6 +6,7 @@
 #include <QJSEngine>
 #include <QStringList>
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -45,6 +46,81 @@ const char* const kPrelude = R"JS(
   };
 })
 )JS";
+
+// Built-ins that allocate in one uninterruptible call — the watchdog cannot stop them and the
+// helpers' memory cap does not see them: new Array(1e9).fill(0) ran for minutes, 'x'.padStart(1e9)
+// for 10 s. Each is wrapped to refuse, up front, a call that would allocate more than the script
+// memory limit. The originals stay in this closure (and prototypes' `constructor` points at the
+// wrappers), so a script cannot get them back.
+const char* const kAllocationGuards = R"JS(
+(function (limit, global) {
+  'use strict';
+  const apply = Reflect.apply, construct = Reflect.construct, define = Object.defineProperty;
+  const floor = Math.floor, toNumber = Number, toText = String, Fail = RangeError, P = Proxy, Buffer = ArrayBuffer;
+  function count(v) { v = toNumber(v); return v > 0 ? floor(v) : 0; }
+  function check(what, bytes) {
+    if (bytes > limit)
+      throw new Fail(what + ' would allocate ' + floor(bytes / 1048576) + ' MiB in one call, more than the script ' +
+                     'memory limit of ' + floor(limit / 1048576) + ' MiB');
+  }
+  function method(owner, name, bytes) {
+    const original = owner[name];
+    define(owner, name, { value: function () { check(name, bytes(this, arguments)); return apply(original, this, arguments); },
+                          writable: true, configurable: true });
+  }
+  function constructor(name, bytes) {
+    const original = global[name];
+    const guarded = new P(original, {
+      apply: function (target, self, args) { check(name, bytes(args)); return apply(target, self, args); },
+      construct: function (target, args, newTarget) { check(name, bytes(args)); return construct(target, args, newTarget); }
+    });
+    define(original.prototype, 'constructor', { value: guarded, writable: true, configurable: true });
+    define(global, name, { value: guarded, writable: true, configurable: true });
+  }
+  const elements = function (args, size) {
+    const a = args[0];
+    return typeof a === 'number' ? size * count(a) : (a !== null && typeof a === 'object' ? size * count(a.length) : 0);
+  };
+  method(Array.prototype, 'fill', function (self) { return 8 * count(self.length); });
+  method(Array.prototype, 'join', function (self, a) {
+    return count(self.length) * (8 + 2 * (a[0] === undefined ? 1 : toText(a[0]).length));
+  });
+  method(Array, 'from', function (self, a) { return a[0] !== null && typeof a[0] === 'object' ? 8 * count(a[0].length) : 0; });
+  method(String.prototype, 'repeat', function (self, a) { return 2 * toText(self).length * count(a[0]); });
+  method(String.prototype, 'padStart', function (self, a) { return 2 * count(a[0]); });
+  method(String.prototype, 'padEnd', function (self, a) { return 2 * count(a[0]); });
+  constructor('Array', function (args) { return args.length === 1 && typeof args[0] === 'number' ? 8 * count(args[0]) : 0; });
+  constructor('ArrayBuffer', function (args) { return count(args[0]); });
+  const typed = [['Float64Array', 8], ['Float32Array', 4], ['Int32Array', 4], ['Uint32Array', 4], ['Int16Array', 2],
+                 ['Uint16Array', 2], ['Int8Array', 1], ['Uint8Array', 1], ['Uint8ClampedArray', 1]];
+  for (let i = 0; i < typed.length; ++i) {
+    const size = typed[i][1];
+    constructor(typed[i][0], function (args) { return args[0] instanceof Buffer ? 0 : elements(args, size); });
+  }
+})
+)JS";
+
+// Qt 6.4's engine copies a spread call's arguments onto its JavaScript stack without checking the
+// stack's end: f(...new Array(1e6)) writes past it and kills the process. The only guard
+// available outside the engine is to refuse the token. It is allowed on a line that starts with
+// "//" (a comment whatever came before: a line of a string or a template is not code either);
+// anywhere else a scan for strings and comments could be fooled by a regular expression literal
+// holding a quote, so "..." in a string or a trailing comment is refused too.
+void rejectSpread(const std::string& source)
+{
+    for (std::size_t at = source.find("..."); at != std::string::npos; at = source.find("...", at + 3)) {
+        const std::size_t newline = source.rfind('\n', at);
+        const std::size_t lineStart = newline == std::string::npos ? 0 : newline + 1;
+        const std::size_t code = source.find_first_not_of(" \t", lineStart);
+        if (source.compare(code, 2, "//") == 0)
+            continue;
+        const int line = 1 + static_cast<int>(std::count(source.begin(), source.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        throw ScriptError(ScriptErrorKind::Syntax,
+                          "'...' (spread or rest) is not allowed in scripts outside a // comment line: the engine "
+                          "crashes on a large spread; pass arrays whole or use apply()",
+                          line, static_cast<int>(at - lineStart) + 1);
+    }
+}
 
 /// The first stack frame in the user's script: "name@file:script.js:LINE".
 int userLine(const QJSValue& error)
@@ -110,6 +186,8 @@ void ScriptEngine::build()
     QJSValue factory = m_js->evaluate(QString::fromUtf8(kPrelude), QStringLiteral("prelude.js"));
     QJSEngine::setObjectOwnership(m_helpers.get(), QJSEngine::CppOwnership);
     m_prelude = factory.call({m_js->newQObject(m_helpers.get())});
+    m_js->evaluate(QString::fromUtf8(kAllocationGuards), QStringLiteral("guards.js"))
+        .call({static_cast<double>(m_limits.memoryBytes), m_js->globalObject()});
 }
 
 void ScriptEngine::finishCall(bool quiet)
@@ -167,6 +245,7 @@ ScriptError ScriptEngine::errorFrom(const QJSValue& error, ScriptErrorKind kind,
 
 void ScriptEngine::load(const std::string& source)
 {
+    rejectSpread(source);
     m_source = source;
     QStringList trace;
     const QJSValue result = guardedRun([&] { return m_js->evaluate(QString::fromStdString(source), kScriptFile, 1, &trace); });

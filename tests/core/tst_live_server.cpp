@@ -9,6 +9,7 @@
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <algorithm>
@@ -16,6 +17,8 @@
 #include <random>
 #include <set>
 #include <thread>
+
+#include <sys/resource.h>
 
 using namespace losslens;
 using namespace losslens::live;
@@ -95,6 +98,9 @@ private slots:
     void nonLoopbackNeedsToken();
     void stopWritesEverything();
     void recorderIsolatesTornLine();
+    void recorderCapsOpenFiles();
+    void manyRunNamesUnderLowFileLimit();
+    void unreadRepliesPauseReading();
     void runDirectoryNames_data();
     void runDirectoryNames();
 };
@@ -340,6 +346,95 @@ void TestLiveServer::recorderIsolatesTornLine()
     QCOMPARE(lines.size(), std::size_t{3});
     QCOMPARE(lines[1], std::string(R"({"run":"torn","st)"));
     QCOMPARE(lines[2] + "\n", line);
+}
+
+void TestLiveServer::recorderCapsOpenFiles()
+{
+    // More runs than descriptors: the least recently used file is closed and later reopened for
+    // append, and the per-folder state is dropped once closed, so neither fds nor memory grow.
+    QTemporaryDir dir;
+    constexpr int kRuns = 40;
+    std::vector<std::vector<std::string>> expected(kRuns);
+    {
+        Recorder recorder(dir.path().toStdString(), 4);
+        std::mt19937 random(7);
+        for (int i = 0; i < 2000; ++i) {
+            const int run = static_cast<int>(random() % kRuns);
+            const std::string name = "lru-" + std::to_string(run);
+            const std::string line = record(name, i, 0.5 * i);
+            recorder.append(name, line);
+            expected[static_cast<std::size_t>(run)].push_back(line.substr(0, line.size() - 1));
+            if (i % 7 == 0)
+                QVERIFY(recorder.write());
+            QVERIFY(recorder.openFiles() <= 4);
+            if (i % 100 == 99) {
+                QVERIFY(recorder.sync());
+                QVERIFY2(recorder.trackedFiles() <= 4, qPrintable(QString::number(recorder.trackedFiles())));
+            }
+        }
+    }
+    for (int run = 0; run < kRuns; ++run)
+        QCOMPARE(fileLines(Recorder(dir.path().toStdString()).fileOf("lru-" + std::to_string(run))),
+                 expected[static_cast<std::size_t>(run)]);
+}
+
+// Regression: every run name kept its file open, so a client inventing run names made the
+// server fail with EMFILE ("cannot open …: Too many open files") and stop recording.
+void TestLiveServer::manyRunNamesUnderLowFileLimit()
+{
+    rlimit saved {};
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    rlimit low = saved;
+    low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 128);
+    QCOMPARE(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    const auto restore = qScopeGuard([&] { ::setrlimit(RLIMIT_NOFILE, &saved); });
+
+    QTemporaryDir dir;
+    LiveServer server(loopback(dir.path()));
+    QSignalSpy failures(&server, &LiveServer::writeFailed);
+    QVERIFY(server.start());
+    RawClient client(server.port());
+    constexpr int kRuns = 600;
+    std::string stream;
+    for (int i = 0; i < kRuns; ++i)
+        stream += record("many-" + std::to_string(i), i, 1.0);
+    QVERIFY(client.send(stream + syncLine("all")));
+    QCOMPARE(client.readLine(20000), std::string(R"({"synced":"all","records":600})"));
+    QVERIFY(client.send(record("many-0", kRuns, 2.0) + syncLine("again")));
+    QCOMPARE(client.readLine(20000), std::string(R"({"synced":"again","records":601})"));
+    server.stop();
+    QCOMPARE(failures.count(), 0);
+    const Recorder paths(dir.path().toStdString());
+    QCOMPARE(fileLines(paths.fileOf("many-0")).size(), std::size_t{2});
+    for (int i = 1; i < kRuns; ++i)
+        QCOMPARE(fileLines(paths.fileOf("many-" + std::to_string(i))).size(), std::size_t{1});
+}
+
+// Regression: sync answers were always queued, so a client sending syncs without ever reading
+// the answers grew the server's memory without bound (about 30 bytes kept per 12 bytes sent).
+// Now the server stops reading that connection while its replies pile up.
+void TestLiveServer::unreadRepliesPauseReading()
+{
+    QTemporaryDir dir;
+    LiveServer server(loopback(dir.path()));
+    QVERIFY(server.start());
+    RawClient client(server.port());
+    constexpr int kSyncs = 1'000'000;
+    std::thread sender([&] {
+        std::string syncs;
+        for (int i = 0; i < kSyncs; ++i)
+            syncs += "{\"sync\":" + std::to_string(i) + "}\n";
+        client.send(syncs); // blocks once the server stops reading, until the replies are read
+    });
+    QTest::qWait(1500);
+    const quint64 answeredUnread = server.stats().syncs;
+    QVERIFY2(answeredUnread < kSyncs / 2, qPrintable(QString("%1 answers queued for a client that reads none").arg(answeredUnread)));
+    int answers = 0;
+    while (answers < kSyncs && parseReply(client.readLine(10000)).kind == Reply::Kind::Synced)
+        ++answers;
+    sender.join();
+    QCOMPARE(answers, kSyncs);
+    QCOMPARE(server.stats().syncs, quint64{kSyncs});
 }
 
 void TestLiveServer::runDirectoryNames_data()

@@ -2,10 +2,13 @@
 // for memory, and every failure a clean ScriptError with a position and a message saying what
 // was expected.
 
+#include "core/script/derived_series.h"
 #include "core/script/scripted_loss.h"
 
 #include <QtTest>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 using namespace losslens;
@@ -22,6 +25,75 @@ std::optional<ScriptError> failure(const std::string& source, ScriptLimits limit
         ScriptedLoss loss(source, limits);
         const Tensor<double> x({2}, {1, 2});
         loss.evaluate({{"x", x}}, {.reduction = Reduction::Sum});
+    } catch (const ScriptError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+// ---- the hostile corpus (tests/data/hostile_scripts) ----
+
+constexpr auto kHostileLimit = 300ms;
+constexpr std::size_t kHostileMemory = std::size_t{64} << 20;
+// The watchdog fires between instructions; the slack covers the one that was running (a large
+// string copy, a collection) and a loaded CI machine.
+constexpr qint64 kHostileSlackMs = 1500;
+
+std::string readFile(const QString& path)
+{
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The values of a corpus file's "// key: value" header line.
+QString header(const std::string& source, const QString& key)
+{
+    std::istringstream in(source);
+    for (std::string line; std::getline(in, line) && line.rfind("//", 0) == 0;) {
+        const QString text = QString::fromStdString(line).mid(2).trimmed();
+        if (text.startsWith(key + ":"))
+            return text.mid(key.size() + 1).trimmed();
+    }
+    return {};
+}
+
+QString kindName(ScriptErrorKind kind)
+{
+    switch (kind) {
+    case ScriptErrorKind::Syntax: return "Syntax";
+    case ScriptErrorKind::Runtime: return "Runtime";
+    case ScriptErrorKind::Timeout: return "Timeout";
+    case ScriptErrorKind::Cancelled: return "Cancelled";
+    case ScriptErrorKind::Result: return "Result";
+    case ScriptErrorKind::Missing: return "Missing";
+    }
+    return {};
+}
+
+Series rampSeries(const std::string& tag)
+{
+    Series s(tag, Role::Component);
+    for (int i = 0; i < 4; ++i)
+        s.append(i, 1.7e9 + i, 1.0 + i);
+    return s;
+}
+
+// Runs `source` as a loss (`asDerived` false) or a derived series in `engine`; the ScriptError.
+std::optional<ScriptError> hostileFailure(const std::string& source, bool asDerived, ScriptEngine& engine)
+{
+    try {
+        if (asDerived) {
+            const Series a = rampSeries("a");
+            // The evaluator runs only scripts that name a series of the run.
+            const std::string named = source + "\n// reads series a\n";
+            script::evaluateDerivedSeries({.name = "d", .source = named, .language = DerivedLanguage::Script}, {&a}, &engine);
+        } else {
+            ScriptedLoss loss(source, {.timeout = kHostileLimit, .memoryBytes = kHostileMemory});
+            const Tensor<double> x({2}, {1, 2});
+            loss.evaluate({{"x", x}}, {.reduction = Reduction::Sum});
+        }
     } catch (const ScriptError& e) {
         return e;
     }
@@ -48,6 +120,12 @@ private slots:
     void runtimeErrorsHaveLineAndColumn();
     void wrongResultsSayWhatWasExpected_data();
     void wrongResultsSayWhatWasExpected();
+    void hostileScripts_data();
+    void hostileScripts();
+    void shapesThatOverflowAreRefused_data();
+    void shapesThatOverflowAreRefused();
+    void oneCallAllocationsAreCapped_data();
+    void oneCallAllocationsAreCapped();
 };
 
 void TestScriptSafety::noWayOut_data()
@@ -260,6 +338,116 @@ void TestScriptSafety::wrongResultsSayWhatWasExpected()
         QCOMPARE(e.kind(), ScriptErrorKind::Result);
         QVERIFY2(e.message().find("loss() returned element-wise losses of shape [3]") != std::string::npos, e.what());
     }
+}
+
+void TestScriptSafety::hostileScripts_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<bool>("asDerived");
+    const QDir dir(LOSSLENS_TEST_DATA "/hostile_scripts");
+    const QStringList files = dir.entryList({"*.js"}, QDir::Files, QDir::Name);
+    QVERIFY2(files.size() >= 20, "the hostile corpus is missing");
+    for (const QString& name : files) {
+        QTest::addRow("%s as loss", qPrintable(name)) << dir.filePath(name) << false;
+        QTest::addRow("%s as derived series", qPrintable(name)) << dir.filePath(name) << true;
+    }
+}
+
+// Every hostile script ends with a clear error of an expected kind within its time limit, and a
+// normal script works right after, in a fresh engine as ScriptWorker gives every job. (An engine
+// reused for another source keeps the first one's globals: that is why the worker does not.)
+void TestScriptSafety::hostileScripts()
+{
+    QFETCH(QString, file);
+    QFETCH(bool, asDerived);
+    const std::string source = readFile(file);
+    const QStringList expected = header(source, "expect").split(' ', Qt::SkipEmptyParts);
+    const QString message = header(source, "message");
+    QVERIFY2(!expected.isEmpty(), "the file must say which errors it expects (// expect: KIND…)");
+
+    ScriptEngine engine({.timeout = kHostileLimit, .memoryBytes = kHostileMemory});
+    QElapsedTimer timer;
+    timer.start();
+    const auto error = hostileFailure(source, asDerived, engine);
+    const qint64 elapsed = timer.elapsed();
+    QVERIFY2(error.has_value(), "the hostile script must fail");
+    QVERIFY2(expected.contains(kindName(error->kind())), qPrintable(kindName(error->kind()) + ": " + error->what()));
+    QVERIFY2(message.isEmpty() || QString::fromStdString(error->message()).contains(message), error->what());
+    QVERIFY2(elapsed < kHostileLimit.count() + kHostileSlackMs, qPrintable(QString("took %1 ms: %2").arg(elapsed).arg(error->what())));
+
+    if (asDerived) {
+        const Series a = rampSeries("a");
+        ScriptEngine fresh({.timeout = kHostileLimit});
+        const Series d = script::evaluateDerivedSeries(
+            {.name = "d", .source = "function derive(series, steps) { return series.a.map(v => 2 * v); }",
+             .language = DerivedLanguage::Script},
+            {&a}, &fresh);
+        QCOMPARE(std::vector<double>(d.values().begin(), d.values().end()), (std::vector<double>{2, 4, 6, 8}));
+    }
+    ScriptedLoss normal("function loss(i) { return sum(mul(i.x, [1, 2])); }", {.timeout = kHostileLimit});
+    const Tensor<double> x({2}, {1, 2});
+    QCOMPARE(normal.evaluate({{"x", x}}).value.item(), 5.0);
+}
+
+void TestScriptSafety::shapesThatOverflowAreRefused_data()
+{
+    QTest::addColumn<QString>("call");
+    // Regression: the element count wrapped around 2^64 to a small allocation, then the helper
+    // filled 2^61 elements into it (SIGSEGV).
+    QTest::newRow("count × 8 wraps") << "zeros([2 ** 50, 2 ** 11])";
+    QTest::newRow("count wraps to 0") << "zeros([4294967296, 4294967296])";
+    QTest::newRow("reshape") << "reshape(zeros([0]), [4294967296, 4294967296, 0, 4294967296, 4294967296])";
+    QTest::newRow("beyond 2^53") << "full([1e300], 1)";
+    QTest::newRow("negative") << "zeros([-8])";
+    QTest::newRow("oneHot") << "oneHot([1, 2], 2 ** 62)";
+}
+
+void TestScriptSafety::shapesThatOverflowAreRefused()
+{
+    QFETCH(QString, call);
+    const auto error = failure("function loss() {\n  return sum(" + call.toStdString() + ");\n}");
+    QVERIFY2(error.has_value(), "must be refused");
+    QCOMPARE(error->kind(), ScriptErrorKind::Runtime);
+}
+
+void TestScriptSafety::oneCallAllocationsAreCapped_data()
+{
+    QTest::addColumn<QString>("call");
+    QTest::addColumn<QString>("message");
+    // Regression: these run inside one built-in call, where the watchdog cannot stop them:
+    // new Array(1e9).fill(0) ran for minutes and 'x'.padStart(1e9) for 10 s past a 2 s limit.
+    QTest::newRow("Array(n).fill") << "new Array(1e9).fill(0)" << "Array would allocate";
+    QTest::newRow("fill after length") << "(() => { const a = []; a.length = 1e9; return a.fill(0); })()" << "fill would allocate";
+    QTest::newRow("join") << "Object.assign([], {length: 1e9}).join('ab')" << "join would allocate";
+    QTest::newRow("repeat") << "'abcdefgh'.repeat(1 << 27)" << "repeat would allocate";
+    QTest::newRow("padStart") << "'x'.padStart(1e9)" << "padStart would allocate";
+    QTest::newRow("padEnd") << "'x'.padEnd(1e9)" << "padEnd would allocate";
+    QTest::newRow("Array.from") << "Array.from({length: 1e9})" << "from would allocate";
+    QTest::newRow("Float64Array") << "new Float64Array(1e9)" << "Float64Array would allocate";
+    QTest::newRow("Uint8Array from array-like") << "new Uint8Array({length: 1e9})" << "Uint8Array would allocate";
+    QTest::newRow("ArrayBuffer") << "new ArrayBuffer(1e9)" << "ArrayBuffer would allocate";
+    QTest::newRow("constructor of an instance") << "new (new Float64Array(1).constructor)(1e9)" << "Float64Array would allocate";
+    QTest::newRow("constructor of an array") << "new ([].constructor)(1e9)" << "Array would allocate";
+    QTest::newRow("spread") << "Math.max(...new Array(1e6))" << "spread or rest";
+    QTest::newRow("spread behind a string") << "'//' + Math.max(...new Array(1e6))" << "spread or rest";
+    QTest::newRow("spread in a trailing comment") << "1; // [a, ...]" << "spread or rest";
+}
+
+void TestScriptSafety::oneCallAllocationsAreCapped()
+{
+    QFETCH(QString, call);
+    QFETCH(QString, message);
+    QElapsedTimer timer;
+    timer.start();
+    const auto error = failure("function loss() {\n  return " + call.toStdString() + ";\n}", {.memoryBytes = std::size_t{64} << 20});
+    QVERIFY2(error.has_value(), "must be refused");
+    QVERIFY2(QString::fromStdString(error->message()).contains(message), error->what());
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    // Within the limit, the same built-ins still work.
+    ScriptedLoss commented("// inputs of shape [batch, ...]\n  // and so on...\nfunction loss() { return 1; }");
+    QCOMPARE(commented.evaluate({}).value.item(), 1.0);
+    ScriptedLoss fine("function loss() { return new Float64Array(1000).fill(1).length + [1, 2].join('').length + 'ab'.repeat(3).length + Array.from({length: 3}).length + new Array(4).fill(0).length; }");
+    QCOMPARE(fine.evaluate({}).value.item(), 1000.0 + 2 + 6 + 3 + 4);
 }
 
 QTEST_GUILESS_MAIN(TestScriptSafety)
