@@ -65,6 +65,8 @@ ChartView::ChartView(QWidget* parent)
     connect(m_chart, &QChart::plotAreaChanged, this, [this] {
         m_layer->areaChanged();
         setCrosshair(m_crosshairX);
+        if (const int columns = plotColumns(); columns != m_columns)
+            m_columns = columns, emit plotColumnsChanged(columns);
     });
 }
 

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -68,6 +69,12 @@ public:
     /// axes fit the data. Non-finite points become gaps with a marker on the x axis.
     void setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange = false);
     const QList<Curve>& curves() const { return m_curves; }
+    /// Decimates the plot's data again for another number of pixel columns (an export at another
+    /// size); set by whoever builds the plot, alongside setPlot().
+    using CurveSource = std::function<QList<Curve>(int columns)>;
+    void setCurveSource(CurveSource source) { m_source = std::move(source); }
+    /// The curves decimated for `columns` pixel columns, or the ones drawn when there is no source.
+    QList<Curve> curvesFor(int columns) const { return m_source ? m_source(columns) : m_curves; }
     const PlotSpec& spec() const { return m_spec; }
 
     int curveCount() const { return int(m_curves.size()); }
@@ -97,6 +104,8 @@ signals:
     /// The user zoomed or panned (not emitted for setPlot/setXRange).
     void xRangeChanged(double from, double to);
     void hovered(double x);
+    /// The plot area's width changed: the curves want decimating for the new column count.
+    void plotColumnsChanged(int columns);
     void clicked(double x);
 
 private:
@@ -115,12 +124,14 @@ private:
     QGraphicsLineItem* m_crosshair;
     CurveLayer* m_layer;
     QList<Curve> m_curves;
+    CurveSource m_source;
     PlotSpec m_spec;
     QList<QLineSeries*> m_lines;            // empty series that carry the legend of line curves
     QList<QAbstractSeries*> m_others;       // areas, rebuilt each time
     QScatterSeries* m_gaps = nullptr;
     std::pair<double, double> m_dataX{0, 1};
     bool m_settingRange = false;
+    int m_columns = 0;
     double m_crosshairX;
 };
 

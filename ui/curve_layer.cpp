@@ -44,6 +44,32 @@ void CurveLayer::areaChanged()
 
 QRectF CurveLayer::boundingRect() const { return m_area; }
 
+// A one-pixel line through points that share a device pixel column covers that column from their
+// lowest to their highest point: two points draw it as the four M4 keeps did, in half the time.
+// The lower or upper end comes first, whichever is nearer to where the line comes from.
+void CurveLayer::collapseColumns(QPolygonF& polyline)
+{
+    qsizetype out = 0;
+    for (qsizetype i = 0; i < polyline.size();) {
+        const double column = std::floor(polyline[i].x());
+        qsizetype end = i + 1;
+        double lo = polyline[i].y(), hi = lo;
+        for (; end < polyline.size() && std::floor(polyline[end].x()) == column; ++end)
+            lo = std::min(lo, polyline[end].y()), hi = std::max(hi, polyline[end].y());
+        if (end - i <= 2) {
+            while (i < end)
+                polyline[out++] = polyline[i++];
+            continue;
+        }
+        const double x = polyline[i].x(), from = out > 0 ? polyline[out - 1].y() : polyline[i].y();
+        const bool upFirst = std::abs(from - hi) < std::abs(from - lo);
+        polyline[out++] = QPointF(x, upFirst ? hi : lo);
+        polyline[out++] = QPointF(x, upFirst ? lo : hi);
+        i = end;
+    }
+    polyline.resize(out);
+}
+
 void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
 {
     const PlotMapping m = m_mapping();
@@ -67,6 +93,7 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
         if (dense) {
             pen.setWidthF(1.0);
             pen.setCosmetic(true);
+            collapseColumns(polyline);
         }
         painter->setPen(pen);
         painter->drawPolyline(polyline);

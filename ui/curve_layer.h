@@ -8,6 +8,7 @@
 #include <QList>
 #include <QPen>
 #include <QPointF>
+#include <QPolygonF>
 #include <QString>
 
 #include <functional>
@@ -43,6 +44,8 @@ private:
         QPen pen;
         QList<QPointF> points;
     };
+    static void collapseColumns(QPolygonF& polyline);
+
     std::function<PlotMapping()> m_mapping;
     static constexpr qsizetype kWidePenPoints = 50'000; ///< above this, lines are drawn one pixel wide
     QList<Segment> m_segments;

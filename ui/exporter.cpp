@@ -85,6 +85,8 @@ void renderCharts(QPainter& painter, const QList<ChartView*>& charts, const QRec
     const int columns = charts.size() <= 1 ? 1 : charts.size() <= 4 ? 2 : 3;
     const int rows = int((charts.size() + columns - 1) / columns);
     const QSizeF cell(area.width() / columns, area.height() / rows);
+    // device pixels per point: a PNG at 192 DPI has two pixel columns per point; SVG and PDF one
+    const double pixelsPerPoint = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
     for (int i = 0; i < int(charts.size()); ++i) {
         // a copy laid out at the cell's size, so text keeps its size whatever the output size
         ChartView copy;
@@ -92,7 +94,9 @@ void renderCharts(QPainter& painter, const QList<ChartView*>& charts, const QRec
         copy.setDark(dark);
         copy.resize(cell.toSize());
         copy.show();
-        copy.setPlot(charts[i]->curves(), charts[i]->spec(), false);
+        copy.setPlot(charts[i]->curves(), charts[i]->spec(), false); // lays out the plot area
+        // drawn from a decimation for the output's pixel columns, not for the window's
+        copy.setPlot(charts[i]->curvesFor(int(std::ceil(copy.plotColumns() * pixelsPerPoint))), charts[i]->spec(), false);
         const auto [from, to] = charts[i]->xRange();
         copy.setXRange(from, to);
         QCoreApplication::sendPostedEvents();

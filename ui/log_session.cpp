@@ -2,10 +2,34 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <mutex>
+
 namespace losslens::ui {
 
-LogSession::LogSession(QObject* parent, ReadMode mode) : QObject(parent)
+// Collects the store's change notifications; they come from the loader's thread.
+class LogSession::ChangeLog : public RunStoreObserver {
+public:
+    void pointsAppended(const Run&, const Series& series, std::size_t firstChanged) override
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto [it, added] = m_changes.try_emplace(&series, firstChanged);
+        if (!added)
+            it->second = std::min(it->second, firstChanged);
+    }
+    SeriesChanges take()
+    {
+        const std::lock_guard lock(m_mutex);
+        return std::exchange(m_changes, {});
+    }
+
+private:
+    std::mutex m_mutex;
+    SeriesChanges m_changes;
+};
+
+LogSession::LogSession(QObject* parent, ReadMode mode) : QObject(parent), m_changeLog(std::make_unique<ChangeLog>())
 {
+    m_store.addObserver(m_changeLog.get());
     LoadOptions options;
     options.mode = mode;
     options.cancel = &m_cancel;
@@ -26,6 +50,7 @@ LogSession::~LogSession()
 {
     m_cancel = true;
     m_watcher.waitForFinished();
+    m_store.removeObserver(m_changeLog.get());
 }
 
 void LogSession::open(const QStringList& paths)
@@ -46,6 +71,8 @@ void LogSession::reload()
 }
 
 void LogSession::cancel() { m_cancel = true; }
+
+SeriesChanges LogSession::takeChanges() { return m_changeLog->take(); }
 
 void LogSession::setAutoReload(bool on, int intervalMs)
 {

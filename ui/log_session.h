@@ -13,8 +13,12 @@
 
 #include <atomic>
 #include <memory>
+#include <unordered_map>
 
 namespace losslens::ui {
+
+/// Per series changed by a load, the index of its first new or replaced point.
+using SeriesChanges = std::unordered_map<const Series*, std::size_t>;
 
 class LogSession : public QObject {
     Q_OBJECT
@@ -42,6 +46,10 @@ public:
     /// The data; read it only while !loading().
     const RunStore& store() const { return m_store; }
     RunStore& store() { return m_store; }
+    /// What changed in the store since the last call (loads, derived series): lets views extend
+    /// their caches instead of recomputing every series. The pointers are valid until the store
+    /// changes again: take them between loads (on loaded()) and use them at once.
+    SeriesChanges takeChanges();
 
 signals:
     void progress(quint64 bytesDone, quint64 bytesTotal);
@@ -50,10 +58,12 @@ signals:
     void loadFailed(const QString& path, const QString& error);
 
 private:
+    class ChangeLog;
     void start();
     void finish();
 
     RunStore m_store;
+    std::unique_ptr<ChangeLog> m_changeLog;
     std::unique_ptr<LogLoader> m_loader;
     std::atomic<bool> m_cancel{false};
     QFutureWatcher<LoadReport> m_watcher;

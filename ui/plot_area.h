@@ -3,10 +3,14 @@
 // Turns selection + settings + zoom into curves through PlotBuilder; redraws are coalesced to
 // at most 25 per second and decimation is recomputed for the visible x range after every zoom.
 
+#include "ui/log_session.h"
 #include "ui/plot_builder.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
+
+#include <functional>
 
 QT_FORWARD_DECLARE_CLASS(QStackedWidget)
 
@@ -35,8 +39,13 @@ public:
 
     /// The data changed (loaded, reloaded, roles): drop caches and redraw, keeping the zoom.
     void dataChanged();
-    /// Coalesced: at most one redraw per 40 ms.
+    /// A load changed these series: extend the caches of those that only grew, and redraw.
+    void dataChanged(const SeriesChanges& changes);
+    /// Coalesced: at most one redraw per 40 ms, at once when the last one is older than that.
     void scheduleRedraw();
+    /// While `busy()` is true (a load is writing the store) redraws wait: the store is read by one
+    /// thread at a time.
+    void setDataBusy(std::function<bool()> busy) { m_dataBusy = std::move(busy); }
     /// Redraws now (tests, export).
     void redrawNow();
     void resetZoom();
@@ -61,6 +70,8 @@ private:
     ViewSettings m_lastSettings;
     XRange m_zoom;
     QTimer m_redrawTimer;
+    QElapsedTimer m_sinceRedraw;
+    std::function<bool()> m_dataBusy;
     int m_redraws = 0;
 };
 

@@ -11,74 +11,105 @@ namespace losslens::analysis {
 namespace {
 constexpr std::size_t kFan = 8;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Columns of fewer points are scanned: their values share a cache line or two, while the
+// pyramid's levels and descents each cost a miss.
+constexpr std::size_t kScanBelow = 48;
 } // namespace
 
-MinMaxPyramid::MinMaxPyramid(std::span<const double> values) : m_size(values.size())
+void MinMaxPyramid::extend(std::span<const double> values)
 {
-    for (std::size_t i = 0; i < values.size(); ++i)
+    if (values.size() < m_size)
+        throw std::invalid_argument("MinMaxPyramid::extend: fewer values than the pyramid was built on");
+    for (std::size_t i = m_size; i < values.size(); ++i)
         if (!std::isfinite(values[i]))
             m_nonFinite.push_back(i);
-    std::size_t n = values.size();
-    while (n > kFan) {
-        const std::size_t blocks = (n + kFan - 1) / kFan;
-        Level level;
-        level.min.assign(blocks, kInf);
-        level.max.assign(blocks, -kInf);
-        for (std::size_t b = 0; b < blocks; ++b) {
-            const std::size_t end = std::min(n, (b + 1) * kFan);
-            double lo = kInf, hi = -kInf;
-            if (m_levels.empty()) {
-                for (std::size_t i = b * kFan; i < end; ++i)
-                    if (std::isfinite(values[i]))
-                        lo = std::min(lo, values[i]), hi = std::max(hi, values[i]);
-            } else {
-                const Level& below = m_levels.back();
-                for (std::size_t i = b * kFan; i < end; ++i)
-                    lo = std::min(lo, below.min[i]), hi = std::max(hi, below.max[i]);
-            }
-            level.min[b] = lo, level.max[b] = hi;
-        }
-        m_levels.push_back(std::move(level));
-        n = blocks;
+    std::size_t changed = m_size; // first changed node of the level below
+    m_size = values.size();
+    for (std::size_t level = 1; levelSize(level - 1) > kFan; ++level) {
+        const bool isNew = level > m_levels.size();
+        if (isNew)
+            m_levels.emplace_back();
+        // the block holding the first changed node is recomputed, the blocks after it are new
+        changed = isNew ? 0 : changed / kFan;
+        summarise(values, level, changed);
     }
 }
 
-// Scans nodes [begin, end) of `level` (0 = the values themselves), keeping the best node seen.
-void MinMaxPyramid::scanLevel(std::span<const double> values, std::size_t level, std::size_t begin, std::size_t end,
-                              double& lo, std::size_t& loLevel, std::size_t& loNode, double& hi, std::size_t& hiLevel,
-                              std::size_t& hiNode) const
+// Recomputes the blocks of `level` (≥ 1) from `firstBlock` on, from the level below.
+void MinMaxPyramid::summarise(std::span<const double> values, std::size_t level, std::size_t firstBlock)
 {
-    for (std::size_t i = begin; i < end; ++i) {
-        double mn, mx;
-        if (level == 0) {
-            if (!std::isfinite(values[i]))
-                continue;
-            mn = mx = values[i];
+    const std::size_t below = levelSize(level - 1);
+    const std::size_t blocks = (below + kFan - 1) / kFan;
+    Level& out = m_levels[level - 1];
+    out.min.resize(blocks), out.max.resize(blocks);
+    for (std::size_t b = firstBlock; b < blocks; ++b) {
+        const std::size_t begin = b * kFan, end = std::min(below, begin + kFan);
+        double lo = kInf, hi = -kInf;
+        if (level == 1) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const double v = values[i];
+                const bool finite = std::isfinite(v);
+                lo = std::min(lo, finite ? v : kInf), hi = std::max(hi, finite ? v : -kInf);
+            }
         } else {
-            mn = m_levels[level - 1].min[i], mx = m_levels[level - 1].max[i];
+            const Level& from = m_levels[level - 2];
+            for (std::size_t i = begin; i < end; ++i)
+                lo = std::min(lo, from.min[i]), hi = std::max(hi, from.max[i]);
         }
-        if (mn < lo || (mn == lo && level == 0 && loLevel == 0 && i < loNode))
-            lo = mn, loLevel = level, loNode = i;
-        if (mx > hi)
-            hi = mx, hiLevel = level, hiNode = i;
+        out.min[b] = lo, out.max[b] = hi;
     }
 }
 
-// The first point under `node` of `level` whose value is `target`.
-std::size_t MinMaxPyramid::descend(std::span<const double> values, std::size_t level, std::size_t node, double target,
-                                   bool wantMin) const
+// Nodes [begin, end) of `level`, in index order: strict comparisons keep the first extreme.
+// Works on copies of `lo` and `hi`: through the references every step would go to memory.
+void MinMaxPyramid::scan(std::span<const double> values, std::size_t level, std::size_t begin, std::size_t end, Best& lo,
+                         Best& hi) const
 {
-    while (level > 0) {
-        const std::size_t begin = node * kFan;
-        const std::size_t end = level == 1 ? std::min(m_size, begin + kFan) : std::min(m_levels[level - 2].min.size(), begin + kFan);
+    Best l = lo, h = hi;
+    if (level == 0) {
         for (std::size_t i = begin; i < end; ++i) {
-            const double v = level == 1 ? values[i] : (wantMin ? m_levels[level - 2].min[i] : m_levels[level - 2].max[i]);
-            if (v == target) {
-                node = i;
-                break;
-            }
+            const double v = values[i];
+            if (!std::isfinite(v))
+                continue;
+            if (v < l.value)
+                l = {v, 0, i};
+            if (v > h.value)
+                h = {v, 0, i};
         }
-        --level;
+    } else {
+        const double* mins = m_levels[level - 1].min.data();
+        const double* maxs = m_levels[level - 1].max.data();
+        for (std::size_t i = begin; i < end; ++i) {
+            if (mins[i] < l.value)
+                l = {mins[i], level, i};
+            if (maxs[i] > h.value)
+                h = {maxs[i], level, i};
+        }
+    }
+    lo = l, hi = h;
+}
+
+void MinMaxPyramid::prefetch(std::span<const double> values, std::size_t end) const
+{
+    if (end >= m_size)
+        return;
+    __builtin_prefetch(values.data() + end);
+    for (std::size_t k = 0, node = end / kFan; k < m_levels.size(); ++k, node /= kFan) {
+        __builtin_prefetch(m_levels[k].min.data() + node);
+        __builtin_prefetch(m_levels[k].max.data() + node);
+    }
+}
+
+// The first point under the best node whose value is the best value.
+std::size_t MinMaxPyramid::descend(std::span<const double> values, const Best& best, bool wantMin) const
+{
+    std::size_t node = best.node;
+    for (std::size_t level = best.level; level > 0; --level) {
+        const std::size_t begin = node * kFan, end = std::min(levelSize(level - 1), begin + kFan);
+        const double* child = level == 1 ? values.data() : wantMin ? m_levels[level - 2].min.data() : m_levels[level - 2].max.data();
+        node = begin;
+        while (node + 1 < end && child[node] != best.value)
+            ++node;
     }
     return node;
 }
@@ -87,31 +118,59 @@ MinMaxPyramid::Extremes MinMaxPyramid::minMax(std::span<const double> values, st
 {
     if (values.size() != m_size)
         throw std::invalid_argument("MinMaxPyramid::minMax: the values are not the ones the pyramid was built on");
-    double lo = kInf, hi = -kInf;
-    std::size_t loLevel = 0, loNode = npos, hiLevel = 0, hiNode = npos;
-    std::size_t level = 0;
     end = std::min(end, m_size);
+    Best lo{kInf}, hi{-kInf};
+    // Left edges bottom-up, whole blocks at the top, right edges top-down: index order.
+    std::array<std::array<std::size_t, 3>, 24> rightEdges; // level, begin, end; 8²⁴ > 2⁶⁴ (not zeroed: hot)
+    std::size_t pending = 0, level = 0;
     while (begin < end) {
-        const std::size_t levelCount = level == 0 ? m_size : m_levels[level - 1].min.size();
-        const std::size_t alignedBegin = (begin + kFan - 1) / kFan * kFan;
-        const std::size_t alignedEnd = end / kFan * kFan;
-        if (level >= m_levels.size() || alignedBegin >= alignedEnd || end - begin < 2 * kFan) {
-            scanLevel(values, level, begin, std::min(end, levelCount), lo, loLevel, loNode, hi, hiLevel, hiNode);
+        const std::size_t alignedBegin = (begin + kFan - 1) / kFan * kFan, alignedEnd = end / kFan * kFan;
+        if (level == m_levels.size() || end - begin < 2 * kFan || alignedBegin >= alignedEnd) {
+            scan(values, level, begin, end, lo, hi);
             break;
         }
-        scanLevel(values, level, begin, alignedBegin, lo, loLevel, loNode, hi, hiLevel, hiNode);
-        scanLevel(values, level, alignedEnd, end, lo, loLevel, loNode, hi, hiLevel, hiNode);
+        scan(values, level, begin, alignedBegin, lo, hi);
+        rightEdges[pending++] = {level, alignedEnd, end};
         begin = alignedBegin / kFan, end = alignedEnd / kFan, ++level;
     }
+    while (pending > 0) {
+        const auto& [l, b, e] = rightEdges[--pending];
+        scan(values, l, b, e, lo, hi);
+    }
     Extremes e;
-    if (loNode != npos)
-        e.min = descend(values, loLevel, loNode, lo, true);
-    if (hiNode != npos)
-        e.max = descend(values, hiLevel, hiNode, hi, false);
+    if (lo.node != npos)
+        e.min = descend(values, lo, true);
+    if (hi.node != npos)
+        e.max = descend(values, hi, false);
     return e;
 }
 
 namespace {
+
+// std::lower_bound of `value` in x[lo, hi), searched outwards from `guess`: a few probes near it
+// instead of log₂ n scattered over the series (each a cache miss on a long one).
+template <class X>
+std::size_t lowerBoundNear(std::span<const X> x, std::size_t lo, std::size_t hi, double value, std::size_t guess)
+{
+    const auto less = [&](std::size_t i) { return static_cast<double>(x[i]) < value; };
+    const auto search = [&](std::size_t a, std::size_t b) {
+        return static_cast<std::size_t>(std::lower_bound(x.begin() + std::ptrdiff_t(a), x.begin() + std::ptrdiff_t(b), value,
+                                                         [](X v, double t) { return static_cast<double>(v) < t; }) -
+                                        x.begin());
+    };
+    guess = std::clamp(guess, lo, hi);
+    std::size_t step = 1;
+    if (guess < hi && less(guess)) { // the answer is after guess
+        std::size_t a = guess + 1;
+        while (a + step <= hi && less(a + step - 1))
+            a += step, step *= 2;
+        return search(a, std::min(hi, a + step - 1));
+    }
+    std::size_t b = guess; // the answer is at or before guess
+    while (b >= lo + step && !less(b - step))
+        b -= step, step *= 2;
+    return search(b >= lo + step ? b - step + 1 : lo, b);
+}
 
 template <class X>
 std::vector<std::size_t> m4(std::span<const X> x, std::span<const double> y, double x0, double x1, std::size_t columns,
@@ -132,17 +191,23 @@ std::vector<std::size_t> m4(std::span<const X> x, std::span<const double> y, dou
     if (pos > 0)
         out.push_back(pos - 1);
     const double width = x1 > x0 ? (x1 - x0) / static_cast<double>(columns) : 1.0;
+    // points per unit of x: logs are mostly evenly spaced, so a column's end is where this puts it
+    const double density = hi > pos + 1 ? static_cast<double>(hi - 1 - pos) / (static_cast<double>(x[hi - 1]) - static_cast<double>(x[pos])) : 0.0;
     const auto& nonFinite = pyramid ? pyramid->nonFinite() : std::vector<std::size_t>{};
     for (std::size_t c = 0; c < columns && pos < hi; ++c) {
         const double edge = c + 1 == columns ? x1 : x0 + width * static_cast<double>(c + 1);
-        std::size_t end = c + 1 == columns ? hi
-                                           : static_cast<std::size_t>(std::lower_bound(x.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                                                       x.begin() + static_cast<std::ptrdiff_t>(hi), edge, below) -
-                                                                      x.begin());
+        const double ahead = (edge - static_cast<double>(x[pos])) * density;
+        const std::size_t guess = ahead > 0 && ahead < static_cast<double>(hi - pos) ? pos + static_cast<std::size_t>(ahead) : pos;
+        std::size_t end = c + 1 == columns ? hi : lowerBoundNear(x, pos, hi, edge, guess);
+        if (pyramid && end < hi) { // the next column is about as long: start loading its end now
+            const std::size_t next = std::min(hi - 1, end + (end - pos));
+            __builtin_prefetch(x.data() + next);
+            pyramid->prefetch(y, next);
+        }
         if (end == pos)
             continue;
         std::array<std::size_t, 5> keep{pos, end - 1, MinMaxPyramid::npos, MinMaxPyramid::npos, MinMaxPyramid::npos};
-        if (pyramid) {
+        if (pyramid && end - pos > kScanBelow) {
             const auto e = pyramid->minMax(y, pos, end);
             keep[2] = e.min, keep[3] = e.max;
             const auto nf = std::lower_bound(nonFinite.begin(), nonFinite.end(), pos);

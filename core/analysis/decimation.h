@@ -12,17 +12,22 @@ namespace losslens::analysis {
 
 /// Min/max summaries of a series' values over blocks of 8, 64, 512, … points, so the extremes of
 /// any index range are found in O(8 · log₈ n) instead of O(n). Ignores non-finite values (their
-/// indices are kept in nonFinite()). Built once per series (O(n), about n/7 pairs of doubles);
-/// the values themselves are not copied: pass the same span to minMax().
+/// indices are kept in nonFinite()). Built in O(n), about n/7 pairs of doubles, and extended in
+/// O(new points) when the series grows; the values themselves are not copied: pass the same span
+/// to minMax().
 class MinMaxPyramid {
 public:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
     MinMaxPyramid() = default;
-    explicit MinMaxPyramid(std::span<const double> values);
+    explicit MinMaxPyramid(std::span<const double> values) { extend(values); }
+
+    /// Summarises the values appended since the pyramid was built: `values` must begin with the
+    /// size() values it was built on, unchanged. The result is the pyramid of `values` built at once.
+    void extend(std::span<const double> values);
 
     std::size_t size() const { return m_size; }
-    /// Indices of the (first) smallest and largest finite value in [begin, end); npos when none.
+    /// Indices of the first smallest and the first largest finite value in [begin, end); npos when none.
     struct Extremes {
         std::size_t min = npos;
         std::size_t max = npos;
@@ -30,15 +35,23 @@ public:
     Extremes minMax(std::span<const double> values, std::size_t begin, std::size_t end) const;
     /// Indices of NaN and ±Inf values, ascending.
     const std::vector<std::size_t>& nonFinite() const { return m_nonFinite; }
+    /// Asks the CPU to load what minMax() reads for a range ending at `end`, ahead of the call:
+    /// on a long series each of those reads is a cache miss, and they then overlap.
+    void prefetch(std::span<const double> values, std::size_t end) const;
 
 private:
     struct Level {
-        std::vector<double> min, max;
+        std::vector<double> min, max; // ±inf for a block without finite values
     };
-    void scanLevel(std::span<const double> values, std::size_t level, std::size_t begin, std::size_t end,
-                   double& lo, std::size_t& loLevel, std::size_t& loNode, double& hi, std::size_t& hiLevel,
-                   std::size_t& hiNode) const;
-    std::size_t descend(std::span<const double> values, std::size_t level, std::size_t node, double target, bool wantMin) const;
+    /// The best value seen so far and where: node `node` of `level` (0 = the values themselves).
+    struct Best {
+        double value;
+        std::size_t level = 0, node = npos;
+    };
+    void summarise(std::span<const double> values, std::size_t level, std::size_t firstBlock);
+    void scan(std::span<const double> values, std::size_t level, std::size_t begin, std::size_t end, Best& lo, Best& hi) const;
+    std::size_t descend(std::span<const double> values, const Best& best, bool wantMin) const;
+    std::size_t levelSize(std::size_t level) const { return level == 0 ? m_size : m_levels[level - 1].min.size(); }
 
     std::size_t m_size = 0;
     std::vector<Level> m_levels; // m_levels[k] summarises blocks of 8^(k+1) points
@@ -48,8 +61,9 @@ private:
 /// The indices (ascending, unique) of the points M4 keeps for drawing x ∈ [x0, x1] on `columns`
 /// pixel columns: per column the first, last, smallest and largest finite value, and the first
 /// non-finite value (so NaN/Inf gaps survive decimation), plus the nearest point outside each
-/// edge so lines reach the border. `x` must not decrease. With a pyramid built on `y`, each column
-/// costs O(log n) instead of its point count. Never more than 5·columns + 2 indices.
+/// edge so lines reach the border. `x` must not decrease. With a pyramid built on `y`, a column of
+/// many points costs O(log n) instead of its point count (a column of a few dozen is scanned).
+/// Never more than 5·columns + 2 indices.
 std::vector<std::size_t> m4Indices(std::span<const double> x, std::span<const double> y, double x0, double x1,
                                    std::size_t columns, const MinMaxPyramid* pyramid = nullptr);
 std::vector<std::size_t> m4Indices(std::span<const std::int64_t> x, std::span<const double> y, double x0, double x1,

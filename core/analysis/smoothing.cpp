@@ -14,29 +14,54 @@ void checkWeight(double weight)
         throw std::invalid_argument("smoothing weight must be in [0, 1), e.g. 0.6");
 }
 
-bool isConstant(std::span<const double> values)
-{
-    return std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
-}
-
 } // namespace
+
+std::size_t extendEma(std::span<const double> values, double weight, EmaState& state, std::vector<double>& smoothed)
+{
+    checkWeight(weight);
+    if (smoothed.size() > values.size())
+        throw std::invalid_argument("extendEma: more smoothed values than values");
+    std::size_t first = smoothed.size();
+    if (weight == 0.0) {
+        smoothed.insert(smoothed.end(), values.begin() + std::ptrdiff_t(first), values.end());
+        return first;
+    }
+    // TensorBoard leaves a constant series as it is; the first different value smooths it all
+    for (std::size_t i = first; i < values.size() && state.constant; ++i)
+        if (!(values[i] == values.front()))
+            state = {}, state.constant = false, first = 0;
+    smoothed.resize(first);
+    if (state.constant) {
+        smoothed.assign(values.begin(), values.end());
+        return first;
+    }
+    smoothed.resize(values.size());
+    double last = state.last, decay = state.decay;
+    for (std::size_t i = first; i < values.size(); ++i) {
+        const double v = values[i];
+        if (!std::isfinite(v)) {
+            smoothed[i] = v;
+            continue;
+        }
+        last = last * weight + (1.0 - weight) * v;
+        if (decay == 0.0) { // debiased: last / 1 is last, and a division a point is the loop's cost
+            smoothed[i] = last;
+            continue;
+        }
+        // once wⁿ < 1e-20, 1 − wⁿ is 1 in double; stop before wⁿ turns denormal (100× slower)
+        decay = decay < 1e-20 ? 0.0 : decay * weight;
+        smoothed[i] = last / (1.0 - decay);
+    }
+    state.last = last, state.decay = decay;
+    return first;
+}
 
 std::vector<double> smoothEma(std::span<const double> values, double weight)
 {
-    checkWeight(weight);
-    std::vector<double> out(values.begin(), values.end());
-    if (weight == 0.0 || values.empty() || isConstant(values))
-        return out;
-    double last = 0.0;
-    double decay = 1.0; // wⁿ, kept as a product: pow() per point would dominate the loop
-    for (double& v : out) {
-        if (!std::isfinite(v))
-            continue;
-        last = last * weight + (1.0 - weight) * v;
-        // once wⁿ < 1e-20, 1 − wⁿ is 1 in double; stop before wⁿ turns denormal (100× slower)
-        decay = decay < 1e-20 ? 0.0 : decay * weight;
-        v = last / (1.0 - decay);
-    }
+    EmaState state;
+    std::vector<double> out;
+    out.reserve(values.size());
+    extendEma(values, weight, state, out);
     return out;
 }
 

@@ -19,6 +19,19 @@ enum class SmoothingKind {
 /// series comes out unchanged. `weight` ∈ [0, 1); 0 returns the input. Output has input's size.
 std::vector<double> smoothEma(std::span<const double> values, double weight);
 
+/// Where smoothEma stopped, so a growing series is smoothed from there on.
+struct EmaState {
+    double last = 0.0;
+    double decay = 1.0;   ///< wⁿ
+    bool constant = true; ///< every value so far equals the first: they come out unchanged
+};
+
+/// Extends `smoothed` — smoothEma of the first smoothed.size() values, made by earlier calls with
+/// this `state` and `weight` (start with both empty) — to all of `values`, in O(new points). The
+/// result is exactly smoothEma(values, weight). Returns the first index of `smoothed` that changed:
+/// its old size, or 0 when the first new value ends a constant series (those then get smoothed).
+std::size_t extendEma(std::span<const double> values, double weight, EmaState& state, std::vector<double>& smoothed);
+
 /// An EMA in continuous x (steps, seconds): the weight of a point decays as exp(−Δx/τ), with
 /// τ = −(span / 1000) / ln w, span = the x extent of the finite points. Debiased like TensorBoard:
 ///   a₀ = w, aₖ = e^{−(xₖ−xₖ₋₁)/τ};  num = aₖ·num + (1−aₖ)·vₖ;  den = aₖ·den + (1−aₖ);  sₖ = num/den

@@ -7,6 +7,10 @@
 #include "ui/plot_builder.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QValueAxis>
 #include <QImage>
 #include <QPainter>
 
@@ -126,33 +130,85 @@ void BM_RenderFrame(benchmark::State& state)
     state.counters["points_total"] = double(s.pointCount());
     state.counters["points_drawn"] = double(drawn);
 }
-BENCHMARK(BM_RenderFrame)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->UseRealTime();
+BENCHMARK(BM_RenderFrame)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->MeasureProcessCPUTime()->UseRealTime();
 
-// The same frame with every raw point handed to Qt Charts (no decimation).
+// The parts of that frame, to see where its time goes: decimation, handing the decimated curves
+// to the view (axes, legend, gap markers), and rendering them.
+enum class FramePart { Decimate, SetPlot, Render, RenderEmpty };
+
+void BM_RenderFramePart(benchmark::State& state, FramePart part)
+{
+    app();
+    const auto points = std::size_t(state.range(0));
+    RunStore& s = store(points);
+    const Selection sel = selection(s);
+    ViewSettings settings;
+    settings.smoothing = 0.6;
+    settings.showRaw = false;
+    PlotBuilder builder(s);
+    ChartView& view = chart();
+    const double span = double(points - 1);
+    const std::pair<double, double> ranges[] = {{0.0, span}, {span * 0.1, span * 0.7}};
+    const Plot plots[] = {builder.build(sel, settings, ranges[0], view.plotColumns()), builder.build(sel, settings, ranges[1], view.plotColumns())};
+    view.setPlot(part == FramePart::RenderEmpty ? QList<Curve>{} : plots[0].curves, plots[0].spec, false);
+    std::size_t frame = 0;
+    for (auto _ : state) {
+        const std::size_t k = frame++ % 2;
+        switch (part) {
+        case FramePart::Decimate: benchmark::DoNotOptimize(builder.build(sel, settings, ranges[k], view.plotColumns()).curves.data()); break;
+        case FramePart::SetPlot: view.setPlot(plots[k].curves, plots[k].spec, false); break;
+        case FramePart::Render:
+        case FramePart::RenderEmpty: render(view); break;
+        }
+    }
+}
+BENCHMARK_CAPTURE(BM_RenderFramePart, decimate, FramePart::Decimate)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_CAPTURE(BM_RenderFramePart, set_plot, FramePart::SetPlot)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_CAPTURE(BM_RenderFramePart, render_axes_only, FramePart::RenderEmpty)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_CAPTURE(BM_RenderFramePart, render, FramePart::Render)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+// The same frame with every raw point handed to Qt Charts itself: one QLineSeries per series,
+// filled with replace() and no decimation, in a QChartView of the same size rendered the same way.
 void BM_RenderFrameRawQtCharts(benchmark::State& state)
 {
     app();
     const auto points = std::size_t(state.range(0));
     const RunStore& s = store(points);
-    QList<Curve> curves;
+    QChartView view;
+    view.setAttribute(Qt::WA_DontShowOnScreen);
+    view.setRenderHint(QPainter::Antialiasing);
+    view.resize(kImage);
+    view.show();
+    QChart* chart = view.chart();
+    auto* x = new QValueAxis, *y = new QValueAxis;
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    QList<QLineSeries*> lines;
     for (const auto& r : s.runs())
         for (const auto& series : r->allSeries()) {
-            Curve c;
-            c.name = QString::fromStdString(series->tag() + r->name());
-            c.legend = QString::fromStdString(series->tag());
-            c.color = Qt::blue;
-            c.points.reserve(qsizetype(series->size()));
-            for (std::size_t i = 0; i < series->size(); ++i)
-                c.points.append(QPointF(double(series->steps()[i]), series->values()[i]));
-            curves.append(std::move(c));
+            auto* line = new QLineSeries;
+            line->setName(QString::fromStdString(series->tag()));
+            chart->addSeries(line);
+            line->attachAxis(x), line->attachAxis(y);
+            lines.append(line);
         }
-    PlotSpec spec;
-    ChartView& view = chart();
+    x->setRange(0, double(points - 1));
+    y->setRange(0, 10);
     for (auto _ : state) {
-        view.setPlot(curves, spec, false);
-        render(view);
+        qsizetype k = 0;
+        for (const auto& r : s.runs())
+            for (const auto& series : r->allSeries()) {
+                QList<QPointF> raw;
+                raw.reserve(qsizetype(series->size()));
+                for (std::size_t i = 0; i < series->size(); ++i)
+                    raw.append(QPointF(double(series->steps()[i]), series->values()[i]));
+                lines[k++]->replace(raw);
+            }
+        QImage image(kImage, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        view.render(&painter, QRectF(QPointF(0, 0), QSizeF(kImage)), view.viewport()->rect());
     }
-    view.setPlot({}, spec, false);
     state.counters["points_drawn"] = double(s.pointCount());
 }
 // 1 M points per series (80 M) needs ~17 GB and minutes: measured at 100 k, it scales linearly

@@ -63,6 +63,8 @@ private slots:
     void keepsEveryExtreme_data();
     void keepsEveryExtreme();
     void pyramidMinMaxMatchesScan();
+    void pyramidFindsFirstOfTiedExtremes();
+    void pyramidExtendedInChunksEqualsBuiltAtOnce();
     void keepsGapsAndEdges();
     void fewPointsAreKeptWhole();
     void integerSteps();
@@ -129,6 +131,64 @@ void TestDecimation::pyramidMinMaxMatchesScan()
         QCOMPARE(y[e.max], y[hi]);
     }
     QCOMPARE(pyr.nonFinite(), (std::vector<std::size_t>{77, 1500, 1501}));
+}
+
+// Quantised values tie often: the pyramid must return the first index of each extreme, as a scan does.
+void TestDecimation::pyramidFindsFirstOfTiedExtremes()
+{
+    std::vector<double> y = noisySeries(20000, 7, false).y;
+    for (double& v : y)
+        v = std::round(v * 4.0) / 4.0;
+    y[300] = kNaN, y[9000] = -INFINITY;
+    const MinMaxPyramid pyr(y);
+    std::mt19937 rng(9);
+    for (int trial = 0; trial < 3000; ++trial) {
+        std::size_t a = rng() % y.size(), b = rng() % y.size();
+        if (a > b)
+            std::swap(a, b);
+        ++b;
+        std::size_t lo = MinMaxPyramid::npos, hi = MinMaxPyramid::npos;
+        for (std::size_t i = a; i < b; ++i)
+            if (std::isfinite(y[i])) {
+                if (lo == MinMaxPyramid::npos || y[i] < y[lo])
+                    lo = i;
+                if (hi == MinMaxPyramid::npos || y[i] > y[hi])
+                    hi = i;
+            }
+        const auto e = pyr.minMax(y, a, b);
+        QCOMPARE(e.min, lo);
+        QCOMPARE(e.max, hi);
+    }
+}
+
+// A live series grows: the pyramid extended chunk by chunk answers exactly as one built at once.
+void TestDecimation::pyramidExtendedInChunksEqualsBuiltAtOnce()
+{
+    Data d = noisySeries(30000, 4, true);
+    d.y[5] = kNaN, d.y[4096] = INFINITY, d.y[29999] = kNaN;
+    MinMaxPyramid grown;
+    std::mt19937 rng(2);
+    const std::size_t chunks[] = {1, 7, 8, 9, 63, 64, 65, 511, 513, 4095};
+    for (std::size_t n = 0; n < d.y.size();) {
+        n = std::min(d.y.size(), n + chunks[rng() % std::size(chunks)]);
+        const std::span<const double> prefix(d.y.data(), n);
+        grown.extend(prefix);
+        if (rng() % 20 != 0) // checking every step would take long; the last one is always checked
+            continue;
+        const MinMaxPyramid whole(prefix);
+        QCOMPARE(grown.nonFinite(), whole.nonFinite());
+        for (int trial = 0; trial < 50; ++trial) {
+            const std::size_t a = rng() % n, b = a + 1 + rng() % (n - a);
+            const auto g = grown.minMax(prefix, a, b), w = whole.minMax(prefix, a, b);
+            QCOMPARE(g.min, w.min);
+            QCOMPARE(g.max, w.max);
+        }
+    }
+    const MinMaxPyramid whole(d.y);
+    QCOMPARE(grown.size(), d.y.size());
+    QCOMPARE(m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &grown), m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &whole));
+    QCOMPARE(m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &grown), m4Indices(d.x, d.y, 0.0, d.x.back(), 1000));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, grown.extend(std::span<const double>(d.y.data(), 10)));
 }
 
 void TestDecimation::keepsGapsAndEdges()

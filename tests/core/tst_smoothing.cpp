@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -65,6 +66,8 @@ private slots:
     void emaMatchesTensorBoard_data();
     void emaMatchesTensorBoard();
     void emaByHand();
+    void emaExtendedInChunksEqualsAtOnce_data();
+    void emaExtendedInChunksEqualsAtOnce();
     void rejectsBadWeights();
     void timeWeightedEqualsEmaOnEvenSpacing();
     void timeWeightedIgnoresPointDensity();
@@ -108,6 +111,49 @@ void TestSmoothing::emaByHand()
     QCOMPARE(s[0], 1.0);
     QCOMPARE(s[1], 1.25 / 0.75);
     QCOMPARE(s[2], 2.125 / 0.875);
+}
+
+void TestSmoothing::emaExtendedInChunksEqualsAtOnce_data()
+{
+    QTest::addColumn<std::vector<double>>("values");
+    QTest::addColumn<double>("weight");
+    std::mt19937 rng(3);
+    std::normal_distribution<double> noise(0.0, 0.2);
+    std::vector<double> noisy;
+    for (int i = 0; i < 5000; ++i)
+        noisy.push_back(i % 701 == 5 ? kNaN : i % 977 == 3 ? kInf : std::exp(-i / 900.0) + noise(rng));
+    QTest::newRow("noisy, gaps, w = 0.6") << noisy << 0.6;
+    QTest::newRow("noisy, w = 0.99") << noisy << 0.99;
+    QTest::newRow("w = 0") << noisy << 0.0;
+    std::vector<double> flatThenNot(3000, 0.25);
+    flatThenNot.resize(4000, 0.5);
+    QTest::newRow("constant, then not") << flatThenNot << 0.6; // the constant prefix gets smoothed late
+    QTest::newRow("constant") << std::vector<double>(3000, 0.25) << 0.6;
+}
+
+// A live series grows: smoothing it chunk by chunk gives exactly (bit for bit) what smoothing
+// all of it at once gives, and both are TensorBoard's curve.
+void TestSmoothing::emaExtendedInChunksEqualsAtOnce()
+{
+    QFETCH(std::vector<double>, values);
+    QFETCH(double, weight);
+    const auto whole = smoothEma(values, weight);
+    const auto tensorBoard = tensorBoardSmoothing(values, weight);
+    EmaState state;
+    std::vector<double> grown;
+    std::mt19937 rng(8);
+    for (std::size_t n = 0; n < values.size();) {
+        const std::size_t before = grown.size();
+        n = std::min(values.size(), n + 1 + rng() % 700);
+        const std::size_t first = extendEma(std::span<const double>(values.data(), n), weight, state, grown);
+        QVERIFY(first == before || first == 0);
+        QCOMPARE(grown.size(), n);
+    }
+    QCOMPARE(grown.size(), whole.size());
+    for (std::size_t i = 0; i < grown.size(); ++i) {
+        QVERIFY2(std::memcmp(&grown[i], &whole[i], sizeof(double)) == 0, qPrintable(QString("index %1").arg(i)));
+        QVERIFY(sameOrBothNan(grown[i], tensorBoard[i], 1e-12));
+    }
 }
 
 void TestSmoothing::rejectsBadWeights()

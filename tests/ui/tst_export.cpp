@@ -53,6 +53,7 @@ private slots:
     void images_data();
     void images();
     void data();
+    void decimatesForTheOutputSize();
     void commandLine_data();
     void commandLine();
 };
@@ -129,6 +130,42 @@ void TestExport::data()
     const QJsonObject doc = QJsonDocument::fromJson(j.readAll()).object();
     QCOMPARE(doc["runs"].toArray().size(), 1);
     QCOMPARE(doc["runs"][0]["tags"][0]["steps"].toArray().size(), 1200);
+}
+
+// An export at another size re-decimates for its own pixel columns: a wide PNG is not drawn from
+// the window's decimation, and a small SVG does not carry every point.
+void TestExport::decimatesForTheOutputSize()
+{
+    QTemporaryDir dir;
+    QFile csv(dir.filePath("metrics.csv"));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    QByteArray text = "step,loss\n";
+    for (int i = 0; i < 40000; ++i) // noisy: every pixel column has a distinct min and max
+        text += QByteArray::number(i) + ',' + QByteArray::number(1.0 / (1 + i / 500.0) + 0.05 * std::sin(i * 1.7), 'g', 10) + '\n';
+    csv.write(text);
+    csv.close();
+    MainWindow window;
+    QSignalSpy loaded(&window.session(), &LogSession::loaded);
+    window.open({dir.path()});
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 20000);
+    window.plot().redrawNow();
+    QVERIFY(window.chart().curveCount() > 0);
+
+    const auto points = [&](int columns) {
+        qsizetype n = 0;
+        for (const Curve& c : window.chart().curvesFor(columns))
+            n += c.points.size();
+        return n;
+    };
+    QVERIFY2(points(4000) > 3 * points(1000), qPrintable(QString("%1 vs %2").arg(points(4000)).arg(points(1000))));
+
+    const QString narrow = dir.filePath("narrow.svg"), wide = dir.filePath("wide.svg");
+    QVERIFY(window.exportTo(narrow, ExportFormat::Svg, {QSize(600, 400), 96, false}));
+    QVERIFY(window.exportTo(wide, ExportFormat::Svg, {QSize(2400, 1600), 96, false}));
+    const qint64 narrowBytes = QFileInfo(narrow).size(), wideBytes = QFileInfo(wide).size();
+    QVERIFY2(wideBytes > 2 * narrowBytes, qPrintable(QString("%1 vs %2 bytes").arg(wideBytes).arg(narrowBytes)));
+    // ≈ 4 points a column of 2 curves, far from the 80 000 points of the data
+    QVERIFY2(narrowBytes < 400'000, qPrintable(QString::number(narrowBytes)));
 }
 
 void TestExport::commandLine_data()

@@ -5,6 +5,7 @@
 #include "core/live/live_client.h"
 #include "ui/live_session.h"
 #include "ui/log_session.h"
+#include "ui/plot_builder.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -46,6 +47,7 @@ class TestLiveGui : public QObject {
 private slots:
     void showsAStream();
     void reloadsAtMost25PerSecond();
+    void growingCachesEqualAFreshStart();
     void reopensPreviousRuns();
     void demoStreamsIntoItself();
 };
@@ -95,6 +97,58 @@ void TestLiveGui::reloadsAtMost25PerSecond()
     QTRY_COMPARE_WITH_TIMEOUT(points(session, "fast", "loss"), static_cast<std::size_t>(sent.load()), 20000);
     QVERIFY(sent > 100);
     QVERIFY2(static_cast<double>(refreshed.count()) <= 25 * seconds + 1, qPrintable(QString("%1 reloads in %2 s").arg(refreshed.count()).arg(seconds)));
+}
+
+// A live series is smoothed, summarised and decimated from where the last redraw stopped; after
+// growth in chunks and a restart (steps going back), that gives exactly what a fresh start gives.
+void TestLiveGui::growingCachesEqualAFreshStart()
+{
+    QTemporaryDir dir;
+    LogSession session;
+    LiveSession live(session);
+    QVERIFY(live.start(loopback(dir.path())));
+    ui::Selection selection;
+    selection.runs = {"grow"};
+    selection.tags = {"loss/a"};
+    const ui::ViewSettings settings; // EMA 0.6, raw curve shown
+    ui::PlotBuilder grown(session.store());
+    int loads = 0;
+    connect(&session, &LogSession::loaded, this, [&] { // what the window does on every load
+        for (const auto& [series, first] : session.takeChanges())
+            grown.seriesChanged(series, first);
+        grown.build(selection, settings, std::nullopt, 300);
+        grown.summary(selection);
+        ++loads;
+    });
+    live::LiveClient client({.host = "127.0.0.1", .port = live.port(), .run = "grow"});
+    const auto send = [&](int from, int to) {
+        for (int step = from; step < to; ++step) // constant at first: its smoothing starts late
+            client.send(live::Record{"", step, 1.0, {{"loss/a", step < 100 ? 0.5 : 1.0 / (1 + step / 300.0) + 0.1 * std::sin(step), Role::Component}}});
+        QVERIFY(client.sync());
+    };
+    for (int chunk = 0; chunk < 6; ++chunk) {
+        send(chunk * 500, chunk * 500 + 500);
+        QTest::qWait(60);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(points(session, "grow", "loss/a"), std::size_t{3000}, 10000);
+    send(2000, 4000); // a restart at step 2000 replaces the points from there on
+    QTRY_COMPARE_WITH_TIMEOUT(points(session, "grow", "loss/a"), std::size_t{4000}, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.loading(), 5000);
+    QVERIFY(loads >= 3);
+
+    ui::PlotBuilder fresh(session.store());
+    const auto a = grown.build(selection, settings, std::nullopt, 300).curves, b = fresh.build(selection, settings, std::nullopt, 300).curves;
+    QCOMPARE(a.size(), 2);
+    QCOMPARE(a.size(), b.size());
+    for (qsizetype i = 0; i < a.size(); ++i)
+        QCOMPARE(a[i].points, b[i].points);
+    const auto sa = grown.summary(selection).value(0).stats, sb = fresh.summary(selection).value(0).stats;
+    QCOMPARE(sa.points, std::size_t{4000});
+    QCOMPARE(sa.points, sb.points);
+    QCOMPARE(sa.best, sb.best);
+    QCOMPARE(sa.bestStep, sb.bestStep);
+    QCOMPARE(sa.last, sb.last);
+    QCOMPARE(sa.meanLast10, sb.meanLast10);
 }
 
 void TestLiveGui::reopensPreviousRuns()
