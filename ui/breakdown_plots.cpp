@@ -139,6 +139,10 @@ Plot PlotBuilder::breakdownPlot(const Selection& selection, const ViewSettings& 
     if (!share)
         plot.curves.append({QObject::tr("total (recomputed)"), QObject::tr("total (recomputed Σ wᵢ·Lᵢ + Σ reg)"), QColor(0x7f, 0x7f, 0x7f),
                             Qt::DashLine, 2.0, CurveKind::Line, points(b.recomputed, 1.0)});
+    for (const auto& s : run->allSeries()) // a recipe's total (derived, Role::Total): the user's own recomputation
+        if (!share && s->derived() && s->role() == Role::Total && !s->empty())
+            plot.curves.append({qs(s->tag()), QObject::tr("%1 (recomputed by the recipe)").arg(qs(s->tag())), tagColor(s->tag()),
+                                Qt::DashDotLine, 2.2, CurveKind::Line, points(values(*s), 1.0)});
     return plot;
 }
 

@@ -28,6 +28,7 @@ ControlsBar::ControlsBar(QWidget* parent)
     m_tabs->setUsesScrollButtons(false);
     m_tabs->setExpanding(false);
     m_smoothing->setRange(0, 999);
+    m_smoothing->setMinimumWidth(80); // a usable drag range even when the options wrap
     m_smoothing->setMaximumWidth(160);
     m_smoothing->setToolTip(tr("Smoothing weight (0–0.999); TensorBoard's default is 0.6"));
     m_smoothingLabel->setMinimumWidth(40);
@@ -44,14 +45,19 @@ ControlsBar::ControlsBar(QWidget* parent)
     m_epoch->setSuffix(tr(" steps"));
     m_epoch->setToolTip(tr("Steps per epoch for the Dynamic Weight Average weights"));
 
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(4, 2, 4, 2);
-    layout->addWidget(m_tabs);
-    layout->addStretch(1);
-    layout->addWidget(new QLabel(tr("smoothing")));
+    m_rows = new QBoxLayout(QBoxLayout::LeftToRight, this);
+    m_rows->setContentsMargins(4, 2, 4, 2);
+    m_views = new QHBoxLayout;
+    m_views->addWidget(m_tabs);
+    m_views->addStretch(1);
+    m_options = new QHBoxLayout;
+    m_options->addStretch(1);
+    m_options->addWidget(new QLabel(tr("smoothing")));
     for (QWidget* w : std::initializer_list<QWidget*>{m_smoothing, m_smoothingLabel, m_kind, new QLabel(tr("x:")), m_xAxis, m_logY, m_outliers,
                                                      m_raw, m_colorBy, m_difference, m_epochLabel, m_epoch})
-        layout->addWidget(w);
+        m_options->addWidget(w);
+    m_rows->addLayout(m_views);
+    m_rows->addLayout(m_options);
 
     setSettings(m_settings);
     connect(m_tabs, &QTabBar::currentChanged, this, &ControlsBar::readWidgets);
@@ -112,6 +118,35 @@ void ControlsBar::showRelevant()
     m_colorBy->setVisible(v == ViewKind::Curves);
     m_raw->setVisible(v == ViewKind::Curves);
     m_outliers->setVisible(v == ViewKind::Curves);
+    fitRows();
+}
+
+bool ControlsBar::twoRows() const { return m_rows->direction() == QBoxLayout::TopToBottom; }
+
+QSize ControlsBar::minimumSizeHint() const
+{
+    // As narrow as the wider row: below one row's width the options wrap under the tabs.
+    const QMargins m = m_rows->contentsMargins();
+    const QSize views = m_views->minimumSize(), options = m_options->minimumSize();
+    const int height = twoRows() ? views.height() + m_rows->spacing() + options.height() : std::max(views.height(), options.height());
+    return {std::max(views.width(), options.width()) + m.left() + m.right(), height + m.top() + m.bottom()};
+}
+
+void ControlsBar::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitRows();
+}
+
+void ControlsBar::fitRows()
+{
+    const QMargins m = m_rows->contentsMargins();
+    const int oneRow = m_views->minimumSize().width() + m_rows->spacing() + m_options->minimumSize().width() + m.left() + m.right();
+    const auto direction = width() >= oneRow ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (direction != m_rows->direction()) {
+        m_rows->setDirection(direction);
+        updateGeometry();
+    }
 }
 
 } // namespace losslens::ui

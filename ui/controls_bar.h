@@ -1,10 +1,13 @@
 #pragma once
 // The view switcher and the plot controls above the chart. Holds the settings, nothing else.
+// One row when there is room, else two (views above options), so docks beside the chart (the
+// script editor) never force the window wider than the screen.
 
 #include "ui/view_settings.h"
 
 #include <QWidget>
 
+QT_FORWARD_DECLARE_CLASS(QBoxLayout)
 QT_FORWARD_DECLARE_CLASS(QCheckBox)
 QT_FORWARD_DECLARE_CLASS(QComboBox)
 QT_FORWARD_DECLARE_CLASS(QLabel)
@@ -25,10 +28,18 @@ public:
     QSlider* smoothingSlider() const { return m_smoothing; }
     QTabBar* viewTabs() const { return m_tabs; }
 
+    QSize minimumSizeHint() const override;
+    /// True when the options sit below the view tabs.
+    bool twoRows() const;
+
 signals:
     void settingsChanged();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitRows();
     void readWidgets();
     void showRelevant();
 
@@ -45,6 +56,9 @@ private:
     QCheckBox* m_difference;
     QSpinBox* m_epoch;
     QLabel* m_epochLabel;
+    QBoxLayout* m_rows;    // left to right, or top to bottom when narrow
+    QBoxLayout* m_views;   // the tabs
+    QBoxLayout* m_options; // everything else
     bool m_updating = false;
 };
 

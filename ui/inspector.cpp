@@ -33,6 +33,19 @@ public:
     }
 };
 
+/// The tag cell; a derived series' in italics, as in the tags panel.
+QTableWidgetItem* tagItem(const QString& tag, bool derived)
+{
+    auto* item = new QTableWidgetItem(tag);
+    if (derived) {
+        QFont font = item->font();
+        font.setItalic(true);
+        item->setFont(font);
+        item->setToolTip(Inspector::tr("%1 is a derived series (View ▸ Script Editor)").arg(tag));
+    }
+    return item;
+}
+
 QTableWidget* makeTable(const QStringList& headers)
 {
     auto* t = new QTableWidget(0, int(headers.size()));
@@ -91,7 +104,7 @@ void Inspector::setRows(const QList<InspectorRow>& rows, bool pinned)
         const InspectorRow& r = rows[i];
         auto* run = new QTableWidgetItem(r.run);
         run->setForeground(r.color);
-        const QList<QTableWidgetItem*> cells{run, new QTableWidgetItem(r.tag), new NumberItem(QString::number(r.step), double(r.step)),
+        const QList<QTableWidgetItem*> cells{run, tagItem(r.tag, m_derived.contains(r.tag)), new NumberItem(QString::number(r.step), double(r.step)),
                                              new NumberItem(number(r.value), r.value), new NumberItem(number(r.smoothed), r.smoothed),
                                              new NumberItem(percent(r.share), r.share), new NumberItem(number(r.weight), r.weight)};
         for (int c = 0; c < int(cells.size()); ++c) {
@@ -113,7 +126,7 @@ void Inspector::setSummary(const QList<SummaryRow>& rows)
     for (int i = 0; i < int(rows.size()); ++i) {
         const SummaryRow& r = rows[i];
         m_summary->setItem(i, 0, new QTableWidgetItem(r.run));
-        m_summary->setItem(i, 1, new QTableWidgetItem(r.tag));
+        m_summary->setItem(i, 1, tagItem(r.tag, m_derived.contains(r.tag)));
         m_summary->setItem(i, 2, new QTableWidgetItem(QString::fromUtf8(roleName(r.role).data(), qsizetype(roleName(r.role).size()))));
         m_summary->setItem(i, 3, new NumberItem(number(r.stats.last), r.stats.last));
         m_summary->setItem(i, 4, new NumberItem(number(r.stats.best), r.stats.best));

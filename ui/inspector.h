@@ -4,6 +4,7 @@
 
 #include "ui/plot_builder.h"
 
+#include <QSet>
 #include <QTabWidget>
 
 QT_FORWARD_DECLARE_CLASS(QLabel)
@@ -20,6 +21,8 @@ public:
     /// Shows the rows at a step; `pinned` says whether a click fixed it.
     void setRows(const QList<InspectorRow>& rows, bool pinned);
     void setSummary(const QList<SummaryRow>& rows);
+    /// Tags of derived series: their rows show in italics (set before the rows).
+    void setDerivedTags(const QSet<QString>& tags) { m_derived = tags; }
     QTableWidget* atStep() const { return m_atStep; }
     QTableWidget* summary() const { return m_summary; }
     /// The visible table as tab-separated text (what Copy puts on the clipboard).
@@ -33,6 +36,7 @@ private:
     QLabel* m_caption;
     QTableWidget* m_atStep;
     QTableWidget* m_summary;
+    QSet<QString> m_derived;
     bool m_filling = false;
 };
 

@@ -6,7 +6,10 @@
 #include "ui/log_session.h"
 #include "ui/plot_area.h"
 #include "ui/runs_panel.h"
+#include "ui/script_editor.h"
 #include "ui/tags_panel.h"
+
+#include "core/script/derived_series_model.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -26,7 +29,9 @@
 #include <QStyleFactory>
 #include <QToolButton>
 
+#include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 namespace losslens::ui {
 
@@ -40,6 +45,8 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     resize(1440, 900);
     setCentralWidget(m_plot);
+    // Derived series read the store only between loads: a load writes it on another thread.
+    m_derived = new script::DerivedSeriesModel(m_session->store(), [this] { return !m_session->loading(); }, {}, this);
     createDocks();
     createMenus();
 
@@ -56,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_cancel, &QToolButton::clicked, m_session, &LogSession::cancel);
     connect(m_session, &LogSession::loaded, this, &MainWindow::onLoaded);
+    m_plot->setDataBusy([this] { return m_session->loading(); });
     connect(m_session, &LogSession::progress, this, [this](quint64 done, quint64 total) {
         m_progress->setVisible(true), m_cancel->setVisible(true);
         m_progress->setValue(total ? int(1000.0 * double(done) / double(total)) : 0);
@@ -89,8 +97,27 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_plot->settings().dark != (palette().color(QPalette::Window).lightness() < 128))
             setDarkPalette(m_plot->settings().dark);
     });
+    connectScripts();
     m_session->setAutoReload(QSettings().value("autoReload", true).toBool());
     updateStatus();
+}
+
+void MainWindow::connectScripts()
+{
+    using script::DerivedDefinition;
+    connect(m_scriptEditor, &ScriptEditor::derivedSeriesRequested, this,
+            [this](const QString& name, const QString& source, Role role, script::DerivedLanguage language) {
+                defineDerived({{name.toStdString(), source.toStdString(), role, language}, false});
+            });
+    connect(m_scriptEditor, &ScriptEditor::recipeRequested, this, [this](const QString& name, const QString& source) {
+        defineDerived(DerivedDefinition::makeRecipe(name.toStdString(), source.toStdString()));
+    });
+    connect(m_scriptEditor, &ScriptEditor::removeRequested, this, &MainWindow::removeDerived);
+    connect(m_tags, &TagsPanel::removeDerivedRequested, this, &MainWindow::removeDerived);
+    connect(m_tags, &TagsPanel::editDerivedRequested, this, &MainWindow::editDerived);
+    connect(m_derived, &script::DerivedSeriesModel::seriesChanged, this, &MainWindow::onDerivedChanged);
+    connect(m_derived, &script::DerivedSeriesModel::failed, this, &MainWindow::onDerivedFailed);
+    connect(m_derived, &script::DerivedSeriesModel::settled, m_scriptEditor, &ScriptEditor::evaluationFinished);
 }
 
 ChartView& MainWindow::chart() { return *m_plot->chart(); }
@@ -108,6 +135,14 @@ void MainWindow::createDocks()
     dock(tr("Tags"), "tags", m_tags, Qt::LeftDockWidgetArea);
     dock(tr("Inspector"), "inspector", m_inspector, Qt::BottomDockWidgetArea);
     QDockWidget* warnings = dock(tr("Warnings"), "warnings", m_warnings, Qt::BottomDockWidgetArea);
+    m_scriptEditor = new ScriptEditor(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_scriptEditor);
+    m_scriptEditor->hide(); // View ▸ Script Editor: most sessions never need it
+    m_scriptEditor->toggleViewAction()->setShortcut(QKeySequence(tr("Ctrl+J")));
+    connect(m_scriptEditor, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_scriptEditor->width() < 380 && !m_scriptEditor->isFloating()) // first shown: room for code
+            resizeDocks({m_scriptEditor}, {440}, Qt::Horizontal);
+    });
     tabifyDockWidget(findChild<QDockWidget*>("inspector"), warnings);
     findChild<QDockWidget*>("inspector")->raise();
     resizeDocks({findChild<QDockWidget*>("inspector")}, {200}, Qt::Vertical);
@@ -266,6 +301,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (!m_session->sources().isEmpty() && QDir().mkpath(dir))
         saveSession(QDir(dir).filePath("last.losslens"));
     QSettings().setValue("windowState", saveState());
+    QSettings().setValue("windowGeometry", saveGeometry());
     QMainWindow::closeEvent(event);
 }
 
@@ -285,29 +321,109 @@ void MainWindow::keyPressEvent(QKeyEvent* event)
 void MainWindow::onLoaded(int newPoints, bool cancelled)
 {
     m_progress->setVisible(false), m_cancel->setVisible(false);
-    const RunStore& store = m_session->store();
-    QStringList names, sources;
-    QList<std::pair<QString, Role>> tags;
-    QSet<QString> seen;
-    for (const auto& run : store.runs()) {
-        names << QString::fromStdString(run->name());
-        sources << QString::fromStdString(run->source());
-        for (const auto& s : run->allSeries())
-            if (const QString t = QString::fromStdString(s->tag()); !seen.contains(t))
-                seen.insert(t), tags.append({t, s->role()});
-    }
-    m_runs->setRuns(names, sources);
-    m_tags->setTags(tags);
+    listRunsAndTags();
     if (m_pendingSession && !m_session->loading()) {
         const SessionState s = *std::exchange(m_pendingSession, std::nullopt);
         applySession(s);
     }
-    if (newPoints > 0 || cancelled)
-        m_plot->dataChanged();
+    m_derived->refresh(); // the inputs may have grown
+    if (const SeriesChanges changed = m_session->takeChanges(); newPoints > 0 || cancelled || !changed.empty())
+        m_plot->dataChanged(changed);
     updateSelection();
     updateStatus();
     if (cancelled)
         statusBar()->showMessage(tr("Loading cancelled; what was read is shown"), 5000);
+}
+
+void MainWindow::listRunsAndTags()
+{
+    QStringList names, sources;
+    QList<TagInfo> tags;
+    QSet<QString> seen, derived;
+    for (const auto& run : m_session->store().runs()) {
+        names << QString::fromStdString(run->name());
+        sources << QString::fromStdString(run->source());
+        for (const auto& s : run->allSeries()) {
+            const QString tag = QString::fromStdString(s->tag());
+            if (seen.contains(tag))
+                continue;
+            seen.insert(tag);
+            const script::DerivedDefinition* d = s->derived() ? m_derived->find(s->tag()) : nullptr;
+            tags.append({tag, s->role(), s->derived(), d ? QString::fromStdString(d->spec.source) : QString()});
+            if (s->derived())
+                derived.insert(tag);
+        }
+    }
+    m_runs->setRuns(names, sources);
+    m_tags->setTags(tags);
+    m_inspector->setDerivedTags(derived);
+}
+
+void MainWindow::defineDerived(const script::DerivedDefinition& definition)
+{
+    const QString name = QString::fromStdString(definition.spec.name);
+    m_tags->setChecked(name, true); // plotted as soon as it is computed
+    try {
+        m_derived->define(definition);
+    } catch (const std::invalid_argument& e) {
+        m_warnings->addItem(tr("derived series '%1': %2").arg(name, QString::fromUtf8(e.what())));
+    }
+    onDerivedChanged();
+}
+
+void MainWindow::removeDerived(const QString& name)
+{
+    m_derived->remove(name.toStdString());
+    onDerivedChanged();
+}
+
+void MainWindow::editDerived(const QString& tag)
+{
+    if (const script::DerivedDefinition* d = m_derived->find(tag.toStdString())) {
+        m_scriptEditor->showDefinition(*d);
+        m_scriptEditor->show();
+        m_scriptEditor->raise();
+    }
+}
+
+void MainWindow::onDerivedChanged()
+{
+    QStringList names;
+    for (const auto& d : m_derived->definitions())
+        names << QString::fromStdString(d.spec.name);
+    m_scriptEditor->setDefinedNames(names);
+    if (m_session->loading())
+        return; // the store is being written: onLoaded lists what changed
+    listRunsAndTags();
+    // Recomputed series come as store changes (from their first point); a removed one may leave a
+    // cache entry behind under its address, so then every cache goes.
+    const SeriesChanges changes = m_session->takeChanges();
+    if (forgetRemovedDerived())
+        m_plot->dataChanged();
+    else
+        m_plot->dataChanged(changes);
+    updateSelection();
+    updateStatus();
+}
+
+bool MainWindow::forgetRemovedDerived()
+{
+    std::unordered_set<const Series*> now;
+    for (const auto& run : m_session->store().runs())
+        for (const auto& s : run->allSeries())
+            if (s->derived())
+                now.insert(s.get());
+    const bool removed = std::any_of(m_derivedSeries.begin(), m_derivedSeries.end(), [&](const Series* s) { return !now.contains(s); });
+    m_derivedSeries = std::move(now);
+    return removed;
+}
+
+void MainWindow::onDerivedFailed(const QString& name, const QString& run, const script::ScriptDiagnostic& problem)
+{
+    m_warnings->addItem(tr("derived series '%1' on run %2: %3").arg(name, run, ScriptEditor::describe(problem)));
+    const script::DerivedDefinition* d = m_derived->find(name.toStdString());
+    m_scriptEditor->showEvaluationProblem(name, d ? QString::fromStdString(d->spec.source) : QString(), run, problem);
+    statusBar()->showMessage(tr("Derived series '%1' failed on run %2; see the Warnings panel").arg(name, run), 8000);
 }
 
 void MainWindow::updateSelection()
@@ -333,6 +449,16 @@ void MainWindow::inspectAt(double x, bool pin)
 
 void MainWindow::changeRole(const QString& tag, Role role)
 {
+    if (const script::DerivedDefinition* d = m_derived->find(tag.toStdString())) {
+        if (d->recipe) {
+            statusBar()->showMessage(tr("'%1' is the recipe's total: its role stays 'total'").arg(tag), 5000);
+            return;
+        }
+        script::DerivedDefinition changed = *d; // a derived series' role is part of its definition
+        changed.spec.role = role;
+        defineDerived(changed);
+        return;
+    }
     RunStore& store = m_session->store();
     if (m_session->loading())
         return;
@@ -360,6 +486,7 @@ SessionState MainWindow::sessionState() const
     s.view = m_plot->settings();
     s.weights = m_weights;
     s.roleOverridesJson = QString::fromStdString(m_session->store().roleOverrides().toJson());
+    s.derived = m_derived->definitions();
     return s;
 }
 
@@ -389,8 +516,9 @@ void MainWindow::applySession(const SessionState& state)
         m_tags->setChecked(it.key(), it.value());
     m_weights = state.weights;
     m_plot->setSettings(state.view);
+    m_derived->setDefinitions(state.derived);
     m_plot->dataChanged();
-    updateSelection();
+    onDerivedChanged();
 }
 
 bool MainWindow::saveSession(const QString& path, QString* error)
@@ -442,6 +570,13 @@ void MainWindow::setDarkPalette(bool dark)
         s.dark = dark;
         m_plot->setSettings(s);
     }
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value("windowGeometry").toByteArray());
+    restoreState(settings.value("windowState").toByteArray());
 }
 
 void MainWindow::addRecent(const QString& path)

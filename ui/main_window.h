@@ -9,12 +9,19 @@
 #include <QStringList>
 
 #include <optional>
+#include <unordered_set>
 
 QT_FORWARD_DECLARE_CLASS(QLabel)
 QT_FORWARD_DECLARE_CLASS(QListWidget)
 QT_FORWARD_DECLARE_CLASS(QMenu)
 QT_FORWARD_DECLARE_CLASS(QProgressBar)
 QT_FORWARD_DECLARE_CLASS(QToolButton)
+
+namespace losslens::script {
+class DerivedSeriesModel;
+struct DerivedDefinition;
+struct ScriptDiagnostic;
+} // namespace losslens::script
 
 namespace losslens::ui {
 
@@ -23,6 +30,7 @@ class Inspector;
 class LogSession;
 class PlotArea;
 class RunsPanel;
+class ScriptEditor;
 class TagsPanel;
 
 class MainWindow : public QMainWindow {
@@ -40,6 +48,10 @@ public:
     TagsPanel& tags() { return *m_tags; }
     Inspector& inspector() { return *m_inspector; }
     QListWidget& warnings() { return *m_warnings; }
+    /// The script editor dock (View ▸ Script Editor; hidden until asked for).
+    ScriptEditor& scriptEditor() { return *m_scriptEditor; }
+    /// The derived series and the recipe: evaluated per run on a worker thread, kept in the store.
+    script::DerivedSeriesModel& derivedSeries() { return *m_derived; }
 
     /// Shows the inspector at x (plot units), pinned or as a hover would.
     void inspectAt(double x, bool pin);
@@ -57,6 +69,11 @@ public:
     /// Adds a dock (e.g. a script editor) and lists it in the View menu.
     void addDock(QDockWidget* dock, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
     void setDarkPalette(bool dark);
+    /// Adds or replaces a derived series or the recipe (what the Script Editor's "Add" asks for).
+    void defineDerived(const script::DerivedDefinition& definition);
+    void removeDerived(const QString& name);
+    /// Restores the docks' layout and the geometry saved when the window last closed.
+    void restoreLayout();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -66,6 +83,7 @@ protected:
 
 private:
     void createDocks();
+    void connectScripts();
     void createMenus();
     void chooseFolder();
     void chooseFiles();
@@ -75,6 +93,12 @@ private:
     void onLoaded(int newPoints, bool cancelled);
     void updateSelection();
     void changeRole(const QString& tag, Role role);
+    void listRunsAndTags();
+    void editDerived(const QString& tag);
+    void onDerivedChanged();
+    /// True when a derived series seen last time is gone from the store.
+    bool forgetRemovedDerived();
+    void onDerivedFailed(const QString& name, const QString& run, const script::ScriptDiagnostic& problem);
     void addRecent(const QString& path);
     void fillRecentMenu();
     void updateStatus();
@@ -85,6 +109,9 @@ private:
     TagsPanel* m_tags;
     Inspector* m_inspector;
     QListWidget* m_warnings;
+    ScriptEditor* m_scriptEditor = nullptr;
+    script::DerivedSeriesModel* m_derived = nullptr;
+    std::unordered_set<const Series*> m_derivedSeries; // the store's derived series at the last change
     QMenu* m_viewMenu = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_status;

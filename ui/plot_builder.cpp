@@ -4,6 +4,9 @@
 #include "core/analysis/smoothing.h"
 #include "core/runs/run_store.h"
 
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -19,7 +22,9 @@ constexpr std::array kStyles{Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashD
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-bool isLoss(Role r) { return r != Role::Other; }
+// Loss tags are plotted, metrics and the like are not; a derived series is, whatever its role:
+// the user defined it to see it.
+bool isLoss(const Series& s) { return s.role() != Role::Other || s.derived(); }
 
 } // namespace
 
@@ -37,10 +42,10 @@ const Series* totalSeries(const Run& run)
 {
     const Series* first = nullptr;
     for (const char* name : {"total_loss", "loss"})
-        if (const Series* s = run.find(name); s && s->role() == Role::Total)
+        if (const Series* s = run.find(name); s && s->role() == Role::Total && !s->derived())
             return s;
-    for (const auto& s : run.allSeries())
-        if (s->role() == Role::Total && !first)
+    for (const auto& s : run.allSeries()) // the logged total: a recipe's (derived) total is compared with it
+        if (s->role() == Role::Total && !s->derived() && !first)
             first = s.get();
     return first;
 }
@@ -52,46 +57,107 @@ double PlotBuilder::Prepared::xAt(const Series& s, std::size_t i) const
 
 QColor PlotBuilder::tagColor(const std::string& tag) const
 {
-    std::map<std::string, std::size_t> order;
+    std::map<std::string, std::size_t> order; // logged tags: their order of appearance
+    std::vector<std::string> derived;
+    std::vector<bool> taken(kPalette.size(), false); // slots of plotted logged tags
     for (const auto& run : m_store.runs())
         for (const auto& s : run->allSeries())
-            order.try_emplace(s->tag(), order.size());
+            if (s->derived() && std::find(derived.begin(), derived.end(), s->tag()) == derived.end())
+                derived.push_back(s->tag());
+            else if (!s->derived() && order.try_emplace(s->tag(), order.size()).second && isLoss(*s))
+                taken[(order.size() - 1) % kPalette.size()] = true;
+    // a derived series takes a slot no plotted logged tag uses, so it never looks like one of them
+    for (std::size_t k = 0, slot = 0; k < derived.size(); ++k, ++slot) {
+        while (slot < kPalette.size() && taken[slot])
+            ++slot;
+        order.try_emplace(derived[k], slot < kPalette.size() ? slot : k);
+    }
     const auto it = order.find(tag);
     return QColor::fromRgb(kPalette[(it == order.end() ? 0 : it->second) % kPalette.size()]);
 }
 
 const Run* PlotBuilder::findRun(const QString& name) const { return m_store.findRun(name.toStdString()); }
 
+void PlotBuilder::seriesChanged(const Series* series, std::size_t firstChanged)
+{
+    if (const auto it = m_cache.find(series); it != m_cache.end() && firstChanged < it->second.size)
+        m_cache.erase(it);
+    if (const auto it = m_stats.find(series); it != m_stats.end() && firstChanged < it->second.size)
+        m_stats.erase(it);
+}
+
+analysis::CurveStats PlotBuilder::stats(const Series& series) const
+{
+    CachedStats& c = m_stats[&series];
+    const std::size_t n = series.size();
+    if (c.size == n && n > 0)
+        return c.stats;
+    if (c.size == 0 || n < c.size) {
+        c = {n, analysis::curveStats(series.steps(), series.values())};
+        return c.stats;
+    }
+    // Grown: the last and best of the new points extend the old ones (ties keep the earlier
+    // best, as a full scan does); the last 10 % moved, so its mean is taken again, the same way.
+    const auto added = analysis::curveStats(series.steps().subspan(c.size), series.values().subspan(c.size));
+    analysis::CurveStats& s = c.stats;
+    if (!std::isnan(added.last))
+        s.last = added.last, s.lastStep = added.lastStep;
+    if (!std::isnan(added.best) && (std::isnan(s.best) || added.best < s.best))
+        s.best = added.best, s.bestStep = added.bestStep;
+    const auto values = series.values();
+    double sum = 0.0;
+    std::size_t count = 0;
+    for (std::size_t i = n - (n + 9) / 10; i < n; ++i)
+        if (std::isfinite(values[i]))
+            sum += values[i], ++count;
+    s.meanLast10 = count > 0 ? sum / static_cast<double>(count) : std::nan("");
+    s.points = c.size = n;
+    return s;
+}
+
+namespace {
+
+// The wall time relative and wall x count from: one origin per run, so its tags line up.
+double runOrigin(const Run& run)
+{
+    double first = INFINITY;
+    for (const auto& s : run.allSeries())
+        if (!s->empty() && std::isfinite(s->wallTimes().front()))
+            first = std::min(first, s->wallTimes().front());
+    return first;
+}
+
+} // namespace
+
 const PlotBuilder::Prepared& PlotBuilder::prepare(const Run& run, const Series& series, const ViewSettings& settings)
 {
     Prepared& p = m_cache[&series];
-    if (p.size == series.size() && p.smoothing == settings.smoothing && p.kind == settings.smoothingKind && p.xMode == settings.xAxis)
-        return p;
-    p.size = series.size(), p.smoothing = settings.smoothing, p.kind = settings.smoothingKind, p.xMode = settings.xAxis;
-    const auto steps = series.steps();
     const auto walls = series.wallTimes();
-    const bool haveWall = !walls.empty() && std::isfinite(walls.front());
-    p.x.clear();
-    if (settings.xAxis != XAxisMode::Step && haveWall) {
-        double first = walls.front();
-        for (const auto& s : run.allSeries()) // one origin per run, so its tags line up
-            if (!s->empty() && std::isfinite(s->wallTimes().front()))
-                first = std::min(first, s->wallTimes().front());
-        p.x.resize(series.size());
-        for (std::size_t i = 0; i < series.size(); ++i)
-            p.x[i] = plotX(settings.xAxis, steps[i], walls[i], first);
+    const bool wallX = settings.xAxis != XAxisMode::Step && !walls.empty() && std::isfinite(walls.front());
+    const double origin = wallX ? runOrigin(run) : 0.0;
+    const bool sameView = p.smoothing == settings.smoothing && p.kind == settings.smoothingKind && p.xMode == settings.xAxis;
+    if (!sameView || series.size() < p.size || origin != p.xOrigin) {
+        p = Prepared();
+        p.smoothing = settings.smoothing, p.kind = settings.smoothingKind, p.xMode = settings.xAxis, p.xOrigin = origin;
     }
-    p.rawPyramid = analysis::MinMaxPyramid(series.values());
-    if (settings.smoothing > 0) {
+    if (p.size == series.size() && p.size > 0)
+        return p;
+    const auto steps = series.steps();
+    for (std::size_t i = p.x.size(); wallX && i < series.size(); ++i)
+        p.x.push_back(plotX(settings.xAxis, steps[i], walls[i], origin));
+    p.rawPyramid.extend(series.values());
+    if (settings.smoothing > 0 && settings.smoothingKind == analysis::SmoothingKind::Ema) {
+        if (analysis::extendEma(series.values(), settings.smoothing, p.ema, p.smoothed) < p.smoothPyramid.size())
+            p.smoothPyramid = {}; // a constant start got smoothed: summarise it again
+        p.smoothPyramid.extend(p.smoothed);
+    } else if (settings.smoothing > 0) { // its time constant follows the x extent: every point moves as it grows
         std::vector<double> sx = p.x;
         if (sx.empty())
             sx.assign(steps.begin(), steps.end());
         p.smoothed = analysis::smooth(settings.smoothingKind, sx, series.values(), settings.smoothing);
         p.smoothPyramid = analysis::MinMaxPyramid(p.smoothed);
-    } else {
-        p.smoothed.clear();
-        p.smoothPyramid = {};
     }
+    p.size = series.size();
     return p;
 }
 
@@ -112,6 +178,15 @@ QList<QPointF> PlotBuilder::decimated(const Series& series, const Prepared& p, b
     for (std::size_t i : idx)
         out.append(QPointF(p.xAt(series, i), y[i]));
     return out;
+}
+
+void PlotBuilder::decimateAll(QList<Curve>& curves, std::vector<PendingCurve>& pending, XRange range, int columns) const
+{
+    // Each series is only read here, and the GUI waits for the result anyway: use every core.
+    Curve* out = curves.data();
+    QtConcurrent::blockingMap(pending, [&](const PendingCurve& job) {
+        out[job.curve].points = decimated(*job.series, *job.prepared, job.smoothed, range, columns);
+    });
 }
 
 PlotSpec PlotBuilder::baseSpec(const ViewSettings& settings, const QString& yTitle) const
@@ -147,6 +222,7 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
     Plot plot;
     plot.spec = baseSpec(settings, QObject::tr("loss"));
     plot.spec.title = QObject::tr("Loss components, regularization and total");
+    std::vector<PendingCurve> pending; // decimated at the end, in parallel
     std::vector<double> visible; // a sample of the visible values, for "ignore outliers"
     int runIndex = 0;
     for (const QString& runName : selection.runs) {
@@ -155,7 +231,7 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
             continue;
         int tagIndex = 0;
         for (const auto& s : run->allSeries()) {
-            if (!isLoss(s->role()) || !selection.tags.contains(qs(s->tag())))
+            if (!isLoss(*s) || !selection.tags.contains(qs(s->tag())))
                 continue;
             const Prepared& p = prepare(*run, *s, settings);
             const bool byTag = settings.colorBy == ColorBy::Tag;
@@ -167,9 +243,10 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
             if (!p.smoothed.empty() && settings.showRaw) {
                 QColor faint = color;
                 faint.setAlphaF(0.25f);
-                plot.curves.append({name + " (raw)", {}, faint, Qt::SolidLine, 1.0, CurveKind::Line, decimated(*s, p, false, range, columns)});
+                pending.push_back({plot.curves.size(), s.get(), &p, false});
+                plot.curves.append({name + " (raw)", {}, faint, Qt::SolidLine, 1.0, CurveKind::Line, {}});
             }
-            Curve c{name, legend, color, style, width, CurveKind::Line, decimated(*s, p, true, range, columns)};
+            Curve c{name, legend, color, style, width, CurveKind::Line, {}};
             if (settings.ignoreOutliers) {
                 const std::span<const double> y = p.smoothed.empty() ? s->values() : std::span<const double>(p.smoothed);
                 const std::size_t stride = std::max<std::size_t>(1, y.size() / 20000);
@@ -177,11 +254,13 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
                     if (!range || (p.xAt(*s, i) >= range->first && p.xAt(*s, i) <= range->second))
                         visible.push_back(y[i]);
             }
+            pending.push_back({plot.curves.size(), s.get(), &p, true});
             plot.curves.append(std::move(c));
             ++tagIndex;
         }
         ++runIndex;
     }
+    decimateAll(plot.curves, pending, range, columns);
     if (settings.ignoreOutliers && !visible.empty()) {
         const auto [lo, hi] = analysis::quantileRange(visible, 0.05, 0.95);
         plot.spec.yRange = std::pair{lo, hi};
@@ -196,7 +275,7 @@ QList<Plot> PlotBuilder::buildCompare(const Selection& selection, const ViewSett
     for (const QString& runName : selection.runs)
         if (const Run* run = findRun(runName))
             for (const auto& s : run->allSeries())
-                if (isLoss(s->role()) && selection.tags.contains(qs(s->tag())) && !tags.contains(qs(s->tag())))
+                if (isLoss(*s) && selection.tags.contains(qs(s->tag())) && !tags.contains(qs(s->tag())))
                     tags << qs(s->tag());
     const auto cols = std::size_t(std::max(1, columns));
     for (const QString& tag : tags) {
@@ -296,7 +375,7 @@ QList<InspectorRow> PlotBuilder::inspect(const Selection& selection, const ViewS
             continue;
         const Series* total = totalSeries(*run);
         for (const auto& s : run->allSeries()) {
-            if (!isLoss(s->role()) || (!single && !selection.tags.contains(qs(s->tag()))) || s->empty())
+            if (!isLoss(*s) || (!single && !selection.tags.contains(qs(s->tag()))) || s->empty())
                 continue;
             const Prepared& p = prepare(*run, *s, settings);
             const auto i = p.x.empty() ? analysis::nearestIndex(s->steps(), x) : analysis::nearestIndex(std::span<const double>(p.x), x);
@@ -322,8 +401,8 @@ QList<SummaryRow> PlotBuilder::summary(const Selection& selection) const
     for (const QString& runName : selection.runs)
         if (const Run* run = findRun(runName))
             for (const auto& s : run->allSeries())
-                if (isLoss(s->role()))
-                    rows.append({runName, qs(s->tag()), s->role(), analysis::curveStats(s->steps(), s->values())});
+                if (isLoss(*s))
+                    rows.append({runName, qs(s->tag()), s->role(), stats(*s)});
     return rows;
 }
 

@@ -4,6 +4,7 @@
 // core/analysis; this class only picks series and turns results into curves.
 
 #include "core/analysis/decimation.h"
+#include "core/analysis/smoothing.h"
 #include "core/analysis/statistics.h"
 #include "core/runs/role.h"
 #include "ui/chart_view.h"
@@ -50,9 +51,12 @@ class PlotBuilder {
 public:
     explicit PlotBuilder(const RunStore& store) : m_store(store) {}
 
-    /// Forget cached smoothing (after a reload or a role change); series that only grew are
-    /// recomputed lazily anyway.
-    void invalidate() { m_cache.clear(); }
+    /// Forgets every cached smoothing, pyramid and summary.
+    void invalidate() { m_cache.clear(), m_stats.clear(); }
+    /// The points of `series` from `firstChanged` on are new or were replaced (RunStoreObserver's
+    /// pointsAppended). Points only appended are smoothed and summarised from where the cache
+    /// stopped; replaced ones make the series' cache start over.
+    void seriesChanged(const Series* series, std::size_t firstChanged);
 
     /// The Curves, Breakdown, Share or Task balance plot.
     Plot build(const Selection& selection, const ViewSettings& settings, XRange range, int columns);
@@ -67,13 +71,16 @@ public:
     QColor tagColor(const std::string& tag) const;
 
     /// A series prepared for drawing: its x in plot units, smoothed values, and pyramids for M4.
+    /// Kept per series and extended as it grows, so a live redraw costs the new points only.
     struct Prepared {
         std::size_t size = 0;
         double smoothing = -1;
         analysis::SmoothingKind kind{};
         XAxisMode xMode{};
+        double xOrigin = 0; ///< the run's first wall time, which relative and wall x count from
         std::vector<double> x; ///< empty in step mode: the steps are used directly
         std::vector<double> smoothed;
+        analysis::EmaState ema;
         analysis::MinMaxPyramid rawPyramid, smoothPyramid;
         double xAt(const Series& s, std::size_t i) const;
     };
@@ -86,15 +93,33 @@ private:
     PlotSpec baseSpec(const ViewSettings& settings, const QString& yTitle) const;
     /// Decimated points of a prepared series.
     QList<QPointF> decimated(const Series& series, const Prepared& p, bool smoothed, XRange range, int columns) const;
+    /// A curve whose points are still to be decimated.
+    struct PendingCurve {
+        qsizetype curve;
+        const Series* series;
+        const Prepared* prepared;
+        bool smoothed;
+    };
+    /// Fills in the points of the pending curves, in parallel.
+    void decimateAll(QList<Curve>& curves, std::vector<PendingCurve>& pending, XRange range, int columns) const;
     const Run* findRun(const QString& name) const;
+
+    /// curveStats of a series, extended as it grows (a live redraw must not rescan every point).
+    analysis::CurveStats stats(const Series& series) const;
 
     const RunStore& m_store;
     std::unordered_map<const Series*, Prepared> m_cache;
+    struct CachedStats {
+        std::size_t size = 0;
+        analysis::CurveStats stats;
+    };
+    mutable std::unordered_map<const Series*, CachedStats> m_stats;
 };
 
 /// Converts a (relative hours / wall ms) x to the plot's units; step mode returns the step.
 double plotX(XAxisMode mode, std::int64_t step, double wallTime, double firstWallTime);
-/// The run's total series (the "total" tag named total_loss, loss, or the first total), or nullptr.
+/// The run's logged total series (the "total" tag named total_loss, loss, or the first total; never a
+/// derived one), or nullptr.
 const Series* totalSeries(const Run& run);
 
 } // namespace losslens::ui

@@ -97,19 +97,10 @@ QString kindLabel(SourceKind kind)
     return {};
 }
 
-/// "line 2, column 10: message" — the position first, as compilers print it.
-QString describe(const script::ScriptDiagnostic& d)
-{
-    QString where;
-    if (d.line > 0)
-        where = d.column > 0 ? ScriptEditor::tr("line %1, column %2: ").arg(d.line).arg(d.column) : ScriptEditor::tr("line %1: ").arg(d.line);
-    return where + d.message;
-}
-
 } // namespace
 
 ScriptEditor::ScriptEditor(QWidget* parent, script::ScriptWorker* worker)
-    : QDockWidget(tr("Script"), parent), m_worker(worker ? worker : new script::ScriptWorker({}, this))
+    : QDockWidget(tr("Script Editor"), parent), m_worker(worker ? worker : new script::ScriptWorker({}, this))
 {
     setObjectName(QStringLiteral("scriptEditor"));
     auto* body = new QWidget(this);
@@ -127,6 +118,8 @@ ScriptEditor::ScriptEditor(QWidget* parent, script::ScriptWorker* worker)
     for (Role r : {Role::Other, Role::Component, Role::Regularization, Role::Total})
         m_role->addItem(QString::fromUtf8(roleName(r).data()), QVariant::fromValue(static_cast<int>(r)));
     m_add = new QPushButton(tr("Add series"), body);
+    m_remove = new QPushButton(tr("Remove"), body);
+    m_remove->setToolTip(tr("Remove this derived series from every run"));
     m_text = new QPlainTextEdit(body);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -135,15 +128,19 @@ ScriptEditor::ScriptEditor(QWidget* parent, script::ScriptWorker* worker)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(m_kind);
-    bar->addWidget(examplesButton);
-    bar->addStretch();
-    bar->addWidget(m_name);
-    bar->addWidget(m_role);
-    bar->addWidget(m_add);
+    // Two short rows: the dock stays narrow beside the chart.
+    auto* what = new QHBoxLayout;
+    what->addWidget(m_kind);
+    what->addWidget(examplesButton);
+    what->addStretch();
+    auto* series = new QHBoxLayout;
+    series->addWidget(m_name, 1);
+    series->addWidget(m_role);
+    series->addWidget(m_add);
+    series->addWidget(m_remove);
     auto* layout = new QVBoxLayout(body);
-    layout->addLayout(bar);
+    layout->addLayout(what);
+    layout->addLayout(series);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_status);
     setWidget(body);
@@ -159,11 +156,22 @@ ScriptEditor::ScriptEditor(QWidget* parent, script::ScriptWorker* worker)
         updateAddButton();
     });
     connect(m_add, &QPushButton::clicked, this, &ScriptEditor::requestAdd);
+    connect(m_remove, &QPushButton::clicked, this, [this] { emit removeRequested(seriesName()); });
+    connect(m_name, &QLineEdit::textChanged, this, &ScriptEditor::updateAddButton);
     connect(m_worker, &script::ScriptWorker::checked, this, &ScriptEditor::showDiagnostics);
     updateAddButton();
 }
 
 ScriptEditor::~ScriptEditor() = default;
+
+// The position first, as compilers print it.
+QString ScriptEditor::describe(const script::ScriptDiagnostic& d)
+{
+    QString where;
+    if (d.line > 0)
+        where = d.column > 0 ? tr("line %1, column %2: ").arg(d.line).arg(d.column) : tr("line %1: ").arg(d.line);
+    return where + d.message;
+}
 
 void ScriptEditor::buildExamplesMenu()
 {
@@ -201,6 +209,50 @@ QString ScriptEditor::seriesName() const { return m_name->text().trimmed(); }
 
 Role ScriptEditor::role() const { return static_cast<Role>(m_role->currentData().toInt()); }
 
+void ScriptEditor::setRole(Role role) { m_role->setCurrentIndex(m_role->findData(static_cast<int>(role))); }
+
+void ScriptEditor::showDefinition(const script::DerivedDefinition& definition)
+{
+    const bool expression = definition.spec.language == script::DerivedLanguage::Expression;
+    setKind(definition.recipe ? SourceKind::Recipe : expression ? SourceKind::DerivedExpression : SourceKind::DerivedScript);
+    setSource(QString::fromStdString(definition.spec.source));
+    setSeriesName(QString::fromStdString(definition.spec.name));
+    setRole(definition.spec.role);
+}
+
+void ScriptEditor::setDefinedNames(const QStringList& names)
+{
+    m_defined = names;
+    updateAddButton();
+}
+
+void ScriptEditor::showEvaluationProblem(const QString& name, const QString& source, const QString& run,
+                                        const script::ScriptDiagnostic& problem)
+{
+    m_evaluation = EvaluationProblem{name, source, run, problem};
+    m_evaluating.clear();
+    showEvaluation();
+}
+
+void ScriptEditor::evaluationFinished()
+{
+    if (!m_evaluating.isEmpty())
+        m_status->setText(tr("'%1' is computed for every run and follows them as they grow.").arg(std::exchange(m_evaluating, {})));
+}
+
+bool ScriptEditor::showEvaluation()
+{
+    if (!m_evaluation)
+        return false;
+    const auto& [name, source, run, problem] = *m_evaluation;
+    if (name == seriesName() && source == this->source())
+        markProblems({problem});
+    m_status->setText(tr("'%1' on run %2: %3").arg(name, run, describe(problem)));
+    return true;
+}
+
+QString ScriptEditor::statusText() const { return m_status->text(); }
+
 void ScriptEditor::setCheckDelay(int milliseconds) { m_debounce->setInterval(milliseconds); }
 
 void ScriptEditor::scheduleCheck()
@@ -223,10 +275,22 @@ void ScriptEditor::showDiagnostics(quint64 request, const QList<script::ScriptDi
         return;
     m_diagnostics = problems;
     m_upToDate = true;
-    QList<QTextEdit::ExtraSelection> marks;
+    markProblems(problems);
     QStringList lines;
-    for (const auto& d : problems) {
+    for (const auto& d : problems)
         lines.append(describe(d));
+    // A clean check does not hide what evaluating this very text found.
+    const bool evaluationShown = problems.isEmpty() && m_evaluation && m_evaluation->source == source() && showEvaluation();
+    if (!evaluationShown)
+        m_status->setText(problems.isEmpty() ? tr("No problems found.") : lines.join('\n'));
+    updateAddButton();
+    emit diagnosticsChanged(problems);
+}
+
+void ScriptEditor::markProblems(const QList<script::ScriptDiagnostic>& problems)
+{
+    QList<QTextEdit::ExtraSelection> marks;
+    for (const auto& d : problems) {
         if (d.line <= 0)
             continue;
         const QTextBlock block = m_text->document()->findBlockByNumber(d.line - 1);
@@ -245,9 +309,6 @@ void ScriptEditor::showDiagnostics(quint64 request, const QList<script::ScriptDi
         marks.append(mark);
     }
     m_text->setExtraSelections(marks);
-    m_status->setText(problems.isEmpty() ? tr("No problems found.") : lines.join('\n'));
-    updateAddButton();
-    emit diagnosticsChanged(problems);
 }
 
 void ScriptEditor::updateAddButton()
@@ -256,13 +317,21 @@ void ScriptEditor::updateAddButton()
     m_name->setEnabled(series);
     m_role->setEnabled(kind() == SourceKind::DerivedExpression || kind() == SourceKind::DerivedScript);
     m_add->setEnabled(series && m_upToDate && m_diagnostics.isEmpty());
-    m_add->setToolTip(series ? tr("Add the series to the selected runs") : tr("Loss scripts run in training code or losslens-cli"));
+    const bool defined = series && m_defined.contains(seriesName());
+    m_add->setText(defined ? tr("Update series") : tr("Add series"));
+    m_remove->setEnabled(defined);
+    m_add->setToolTip(series ? tr("Compute the series for every run; it follows the runs as they grow") : tr("Loss scripts run in training code or losslens-cli"));
 }
 
 void ScriptEditor::requestAdd()
 {
     if (!m_upToDate || !m_diagnostics.isEmpty() || seriesName().isEmpty())
         return;
+    if (kind() != SourceKind::Loss) { // before asking: a problem may be reported while we ask
+        m_evaluation.reset();
+        m_evaluating = seriesName();
+        m_status->setText(tr("Evaluating '%1' on every run…").arg(seriesName()));
+    }
     switch (kind()) {
     case SourceKind::DerivedExpression: emit derivedSeriesRequested(seriesName(), source(), role(), script::DerivedLanguage::Expression); break;
     case SourceKind::DerivedScript: emit derivedSeriesRequested(seriesName(), source(), role(), script::DerivedLanguage::Script); break;

@@ -4,10 +4,12 @@
 // start from an example, and ask for the result to be added. It computes nothing itself: the main
 // window connects derivedSeriesRequested / recipeRequested to the store and the charts.
 
-#include "core/script/script_worker.h"
+#include "core/script/derived_series_model.h"
 
 #include <QDockWidget>
 #include <QList>
+
+#include <optional>
 
 QT_FORWARD_DECLARE_CLASS(QComboBox)
 QT_FORWARD_DECLARE_CLASS(QLabel)
@@ -35,7 +37,21 @@ public:
     /// Name and role of the series "Add" requests (derived series and recipes).
     void setSeriesName(const QString& name);
     QString seriesName() const;
+    void setRole(Role role);
     Role role() const;
+    /// Shows a definition to edit: kind, source, name and role.
+    void showDefinition(const script::DerivedDefinition& definition);
+    /// The names already defined: "Add" becomes "Update" for them, and "Remove" is offered.
+    void setDefinedNames(const QStringList& names);
+    /// Evaluating `name` (defined by `source`) failed on `run`: shown in the status line, and
+    /// marked at its line and column while the editor holds that definition (also after a check).
+    void showEvaluationProblem(const QString& name, const QString& source, const QString& run, const script::ScriptDiagnostic& problem);
+    /// Every evaluation asked for is done: says so, unless a problem was shown meanwhile.
+    void evaluationFinished();
+    /// The status line: "No problems found.", the problems, or what was last evaluated.
+    QString statusText() const;
+    /// "line 2, column 10: message" (the position as far as it is known).
+    static QString describe(const script::ScriptDiagnostic& problem);
 
     /// Loads an example by id ("focal", "dice", "uncertainty", "dwa", "remainder"); false if unknown.
     bool loadExample(const QString& id);
@@ -59,6 +75,8 @@ signals:
                                 losslens::script::DerivedLanguage language);
     /// A recipe for the total: evaluate with ScriptWorker::evaluateRecipe.
     void recipeRequested(const QString& name, const QString& source);
+    /// "Remove" on a defined series.
+    void removeRequested(const QString& name);
     /// After each completed check.
     void diagnosticsChanged(const QList<losslens::script::ScriptDiagnostic>& problems);
 
@@ -67,6 +85,9 @@ private:
     void scheduleCheck();
     void startCheck();
     void showDiagnostics(quint64 request, const QList<script::ScriptDiagnostic>& problems);
+    void markProblems(const QList<script::ScriptDiagnostic>& problems);
+    /// Shows m_evaluation (status line; marks when the editor holds that definition).
+    bool showEvaluation();
     void updateAddButton();
 
     script::ScriptWorker* m_worker;
@@ -74,6 +95,7 @@ private:
     QLineEdit* m_name;
     QComboBox* m_role;
     QPushButton* m_add;
+    QPushButton* m_remove;
     QPlainTextEdit* m_text;
     QLabel* m_status;
     QMenu* m_examples;
@@ -81,6 +103,13 @@ private:
     quint64 m_pending = 0; // the check whose answer counts; older answers are dropped
     bool m_upToDate = false; // m_diagnostics describe the text as it is now
     QList<script::ScriptDiagnostic> m_diagnostics;
+    QStringList m_defined;
+    struct EvaluationProblem {
+        QString name, source, run;
+        script::ScriptDiagnostic problem;
+    };
+    std::optional<EvaluationProblem> m_evaluation; // the last evaluation failure
+    QString m_evaluating; // the series "Add" asked for, until it is computed or fails
 };
 
 } // namespace losslens::ui

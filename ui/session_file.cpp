@@ -7,6 +7,50 @@
 
 namespace losslens::ui {
 
+namespace {
+
+QString languageKey(script::DerivedLanguage language)
+{
+    return language == script::DerivedLanguage::Script ? QStringLiteral("script") : QStringLiteral("expression");
+}
+
+QJsonObject derivedJson(const script::DerivedDefinition& d)
+{
+    QJsonObject json{{"name", QString::fromStdString(d.spec.name)}, {"source", QString::fromStdString(d.spec.source)}};
+    if (!d.recipe) {
+        json["role"] = QString::fromUtf8(roleName(d.spec.role).data(), qsizetype(roleName(d.spec.role).size()));
+        json["language"] = languageKey(d.spec.language);
+    }
+    return json;
+}
+
+/// A definition from the session, or nullopt when it is not one (a hand-edited or damaged file).
+std::optional<script::DerivedDefinition> derivedFrom(const QJsonObject& json, bool recipe)
+{
+    const std::string name = json["name"].toString().toStdString(), source = json["source"].toString().toStdString();
+    if (recipe)
+        return script::DerivedDefinition::makeRecipe(name, source);
+    const QString language = json["language"].toString();
+    if (language != "expression" && language != "script")
+        return std::nullopt;
+    const Role role = parseRole(json["role"].toString().toStdString()).value_or(Role::Other);
+    return script::DerivedDefinition{
+        {name, source, role, language == "script" ? script::DerivedLanguage::Script : script::DerivedLanguage::Expression}, false};
+}
+
+/// Keeps definitions that validate, one per name, and the first recipe only.
+void addDerived(std::vector<script::DerivedDefinition>& out, std::optional<script::DerivedDefinition> d)
+{
+    if (!d || d->spec.name.empty() || d->spec.source.find_first_not_of(" \t\r\n") == std::string::npos)
+        return;
+    for (const auto& existing : out)
+        if (existing.spec.name == d->spec.name || (existing.recipe && d->recipe))
+            return;
+    out.push_back(std::move(*d));
+}
+
+} // namespace
+
 QJsonObject SessionState::toJson() const
 {
     QJsonObject colorsJson, checks, weightsJson;
@@ -16,7 +60,7 @@ QJsonObject SessionState::toJson() const
         checks[it.key()] = it.value();
     for (auto it = weights.begin(); it != weights.end(); ++it)
         weightsJson[it.key()] = it.value();
-    return {{"format", "losslens-session"},
+    QJsonObject json{{"format", "losslens-session"},
             {"version", 1},
             {"sources", QJsonArray::fromStringList(sources)},
             {"runs", QJsonObject{{"filter", runFilter},
@@ -28,6 +72,16 @@ QJsonObject SessionState::toJson() const
             {"view", view.toJson()},
             {"weights", weightsJson},
             {"roles", QJsonDocument::fromJson(roleOverridesJson.toUtf8()).object()}};
+    QJsonArray derivedArray;
+    for (const auto& d : derived) {
+        if (d.recipe)
+            json["recipe"] = derivedJson(d);
+        else
+            derivedArray.append(derivedJson(d));
+    }
+    if (!derivedArray.isEmpty())
+        json["derived"] = derivedArray;
+    return json;
 }
 
 bool SessionState::fromJson(const QJsonObject& json, SessionState* state, QString* error)
@@ -60,6 +114,10 @@ bool SessionState::fromJson(const QJsonObject& json, SessionState* state, QStrin
         s.weights[it.key()] = it.value().toDouble(1.0);
     if (json.contains("roles"))
         s.roleOverridesJson = QString::fromUtf8(QJsonDocument(json["roles"].toObject()).toJson(QJsonDocument::Compact));
+    for (const auto& v : json["derived"].toArray())
+        addDerived(s.derived, derivedFrom(v.toObject(), false));
+    if (json["recipe"].isObject())
+        addDerived(s.derived, derivedFrom(json["recipe"].toObject(), true));
     *state = std::move(s);
     return true;
 }

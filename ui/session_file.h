@@ -2,8 +2,11 @@
 // A saved session (`.losslens`, JSON): everything needed to see the same charts again.
 //   {"format": "losslens-session", "version": 1, "sources": [...], "runs": {"filter", "group",
 //    "unchecked": [...], "colors": {run: "#rrggbb"}, "focus"}, "tags": {"filter", "checked": {tag: bool}},
-//    "view": {ViewSettings}, "weights": {tag: w}, "roles": {RoleOverrides JSON}}
+//    "view": {ViewSettings}, "weights": {tag: w}, "roles": {RoleOverrides JSON},
+//    "derived": [{"name", "role", "language": "expression" | "script", "source"}],
+//    "recipe": {"name", "source"}}   (the last two only when there are some)
 
+#include "core/script/derived_series_model.h"
 #include "ui/view_settings.h"
 
 #include <QHash>
@@ -22,6 +25,8 @@ struct SessionState {
     ViewSettings view;
     QHash<QString, double> weights;
     QString roleOverridesJson; ///< RoleOverrides::toJson()
+    /// Derived series, in the order they were defined, and at most one recipe (recipe = true).
+    std::vector<script::DerivedDefinition> derived;
 
     QJsonObject toJson() const;
     /// False (with `error`) when it is not a LossLens session.

@@ -2,9 +2,13 @@
 
 #include <QLineEdit>
 #include <QMenu>
+#include <QPainter>
 #include <QRegularExpression>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace losslens::ui {
 
@@ -21,6 +25,32 @@ QString roleTitle(Role r)
     case Role::Other: return QObject::tr("other");
     }
     return {};
+}
+
+/// An "ƒ" in the item's colour: derived at a glance, without a resource file.
+QIcon derivedIcon(const QColor& color)
+{
+    QPixmap pixmap(32, 32);
+    pixmap.setDevicePixelRatio(2.0);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    QFont font(QStringLiteral("serif"));
+    font.setPixelSize(15);
+    font.setItalic(true);
+    painter.setFont(font);
+    painter.setPen(color);
+    painter.drawText(QRectF(0, 0, 16, 16), Qt::AlignCenter, QStringLiteral("ƒ"));
+    return QIcon(pixmap);
+}
+
+/// Italics and an ƒ: a derived series is computed here, not read from the log.
+void markDerived(QTreeWidgetItem& item, const QString& tag, const QString& definition)
+{
+    QFont font = item.font(0);
+    font.setItalic(true);
+    item.setFont(0, font);
+    item.setIcon(0, derivedIcon(item.treeWidget()->palette().color(QPalette::Text)));
+    item.setToolTip(0, QObject::tr("%1 — derived: %2\n(right-click to edit, remove or change its role)").arg(tag, definition.left(200)));
 }
 
 } // namespace
@@ -57,21 +87,23 @@ TagsPanel::TagsPanel(QWidget* parent) : QWidget(parent), m_filter(new QLineEdit)
     connect(m_tree, &QTreeWidget::customContextMenuRequested, this, &TagsPanel::showMenu);
 }
 
-void TagsPanel::setTags(const QList<std::pair<QString, Role>>& tags)
+void TagsPanel::setTags(const QList<TagInfo>& tags)
 {
-    bool differs = false;
-    for (const auto& [tag, role] : tags) {
-        if (!m_order.contains(tag)) {
-            m_order << tag;
-            if (!m_checked.contains(tag))
-                m_checked[tag] = role != Role::Other;
-            differs = true;
-        }
-        if (m_roles.value(tag, Role(-1)) != role)
-            m_roles[tag] = role, differs = true;
+    QStringList order;
+    QHash<QString, Role> roles;
+    QHash<QString, QString> derived;
+    for (const TagInfo& t : tags) {
+        order << t.tag;
+        roles[t.tag] = t.role;
+        if (t.derived)
+            derived[t.tag] = t.definition;
+        if (!m_checked.contains(t.tag))
+            m_checked[t.tag] = t.role != Role::Other || t.derived;
     }
-    if (differs)
-        rebuild();
+    if (order == m_order && roles == m_roles && derived == m_derived)
+        return;
+    m_order = std::move(order), m_roles = std::move(roles), m_derived = std::move(derived);
+    rebuild();
 }
 
 QStringList TagsPanel::checkedTags() const
@@ -108,7 +140,7 @@ void TagsPanel::rebuild()
             if (!roleItem) {
                 roleItem = new QTreeWidgetItem(m_tree, {roleTitle(role)});
                 roleItem->setFlags(roleItem->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsAutoTristate);
-                roleItem->setExpanded(role != Role::Other);
+                roleItem->setExpanded(role != Role::Other || hasDerived(role)); // metrics stay folded, derived series not
             }
             const qsizetype slash = tag.lastIndexOf('/');
             QTreeWidgetItem* parent = roleItem;
@@ -127,11 +159,26 @@ void TagsPanel::rebuild()
             auto* item = new QTreeWidgetItem(parent, {label});
             item->setData(0, kTagRole, tag);
             item->setToolTip(0, tr("%1 — role: %2 (right-click to change)").arg(tag, roleTitle(role)));
+            if (m_derived.contains(tag))
+                markDerived(*item, tag, m_derived.value(tag));
             item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
             item->setCheckState(0, m_checked.value(tag) ? Qt::Checked : Qt::Unchecked);
         }
     }
     m_rebuilding = false;
+}
+
+bool TagsPanel::hasDerived(Role role) const
+{
+    return std::any_of(m_derived.keyBegin(), m_derived.keyEnd(), [&](const QString& tag) { return m_roles.value(tag) == role; });
+}
+
+QTreeWidgetItem* TagsPanel::item(const QString& tag) const
+{
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it)
+        if ((*it)->data(0, kTagRole).toString() == tag)
+            return *it;
+    return nullptr;
 }
 
 void TagsPanel::showMenu(const QPoint& pos)
@@ -146,6 +193,11 @@ void TagsPanel::showMenu(const QPoint& pos)
         QAction* a = roles->addAction(roleTitle(r), this, [this, tag, r] { emit roleChangeRequested(tag, r); });
         a->setCheckable(true);
         a->setChecked(m_roles.value(tag) == r);
+    }
+    if (isDerived(tag)) {
+        menu.addSeparator();
+        menu.addAction(tr("Edit %1 in the Script Editor").arg(tag), this, [this, tag] { emit editDerivedRequested(tag); });
+        menu.addAction(tr("Remove derived series %1").arg(tag), this, [this, tag] { emit removeDerivedRequested(tag); });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }

@@ -4,6 +4,9 @@
 #include "ui/log_session.h"
 #include "ui/main_window.h"
 #include "ui/plot_area.h"
+#include "ui/script_editor.h"
+
+#include "core/script/derived_series_model.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -46,6 +49,25 @@ QString samplesDir()
     return QFileInfo(LOSSLENS_SAMPLES).isDir() ? QString(LOSSLENS_SAMPLES) : QString();
 }
 
+// --derived NAME=EXPR…: what the Script Editor's "Add series" does, from the command line.
+bool addDerivedSeries(losslens::ui::MainWindow& window, const QStringList& definitions)
+{
+    for (const QString& d : definitions) {
+        const qsizetype eq = d.indexOf('=');
+        if (eq <= 0 || eq + 1 == d.size()) {
+            std::fprintf(stderr, "losslens: --derived takes NAME=EXPRESSION, not '%s'\n", qPrintable(d));
+            return false;
+        }
+        const losslens::script::DerivedDefinition definition{
+            {d.left(eq).trimmed().toStdString(), d.mid(eq + 1).trimmed().toStdString(), losslens::Role::Other,
+             losslens::script::DerivedLanguage::Expression},
+            false};
+        window.defineDerived(definition);
+        window.scriptEditor().showDefinition(definition);
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -76,7 +98,10 @@ int main(int argc, char** argv)
     const QCommandLineOption dark("dark", "Use the dark palette.");
     const QCommandLineOption samples("samples", "Open the bundled sample runs.");
     const QCommandLineOption fresh("no-restore", "Do not reopen the last session.");
-    for (const auto& o : {screenshot, view, dark, samples, fresh})
+    const QCommandLineOption derived("derived", "Add a derived series NAME=EXPRESSION to every run (repeatable), e.g. "
+                                                "\"unexplained=total_loss - (`scene/xent` + `depth/mse`)\".", "NAME=EXPR");
+    const QCommandLineOption scriptEditor("script-editor", "Show the Script Editor (with the last --derived series, if any).");
+    for (const auto& o : {screenshot, view, dark, samples, fresh, derived, scriptEditor})
         parser.addOption(o);
     // Live mode (protocol v1, see docs/live-protocol.md).
     const QCommandLineOption listen("listen", "Receive live losses (newline-delimited JSON over TCP) on [HOST:]PORT "
@@ -101,14 +126,25 @@ int main(int argc, char** argv)
         }
         window.plot().setSettings(s);
     }
+    if (!parser.isSet(screenshot)) // a screenshot shows the default layout
+        window.restoreLayout();
+    if (!addDerivedSeries(window, parser.values(derived)))
+        return 2;
+    if (parser.isSet(scriptEditor))
+        window.scriptEditor().show();
     window.show();
     QStringList paths = parser.positionalArguments();
     if (parser.isSet(screenshot)) {
-        QObject::connect(&window.session(), &losslens::ui::LogSession::loaded, &window, [&] {
-            QTimer::singleShot(600, &window, [&] { // let the chart lay out and paint first
-                window.plot().redrawNow();
-                const bool saved = window.grab().save(parser.value(screenshot));
-                QApplication::exit(saved ? 0 : 1);
+        const auto grab = [&] {
+            window.plot().redrawNow();
+            QApplication::exit(window.grab().save(parser.value(screenshot)) ? 0 : 1);
+        };
+        QObject::connect(&window.session(), &losslens::ui::LogSession::loaded, &window, [&window, grab] {
+            QTimer::singleShot(600, &window, [&window, grab] { // let the chart lay out and paint first, and derived series compute
+                if (!window.derivedSeries().busy())
+                    return grab();
+                QObject::connect(&window.derivedSeries(), &losslens::script::DerivedSeriesModel::settled, &window,
+                                 [&window, grab] { QTimer::singleShot(100, &window, grab); });
             });
         });
     }

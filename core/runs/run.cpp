@@ -23,6 +23,16 @@ Series& Run::series(std::string_view tag, Role role)
     return *s;
 }
 
+bool Run::removeSeries(std::string_view tag)
+{
+    const Series* s = find(tag);
+    if (!s)
+        return false;
+    m_byTag.erase(tag); // before the series: the key views its tag
+    std::erase_if(m_series, [s](const auto& owned) { return owned.get() == s; });
+    return true;
+}
+
 std::size_t Run::pointCount() const
 {
     std::size_t n = 0;

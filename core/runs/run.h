@@ -30,6 +30,8 @@ public:
     /// The series of `tag`, created with `role` if it does not exist yet.
     Series& series(std::string_view tag, Role role);
     const std::vector<std::unique_ptr<Series>>& allSeries() const { return m_series; }
+    /// Removes the series of `tag`; false when there is none. Pointers to it become invalid.
+    bool removeSeries(std::string_view tag);
 
     std::size_t pointCount() const;
     std::size_t memoryBytes() const;

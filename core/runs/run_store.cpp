@@ -29,13 +29,39 @@ const Run* RunStore::findRun(std::string_view name) const
 
 Series& RunStore::series(Run& run, std::string_view tag, std::optional<Role> hint)
 {
-    if (Series* s = run.find(tag))
+    if (Series* s = run.find(tag); s && !s->derived())
         return *s;
+    run.removeSeries(tag);
     const auto user = m_overrides.lookup(run.name(), tag);
     Series& s = run.series(tag, user ? *user : hint ? *hint : inferRole(tag));
     if (user)
         s.setRole(*user, true);
     return s;
+}
+
+bool RunStore::putDerived(Run& run, Series series)
+{
+    Series* target = run.find(series.tag());
+    if (target && !target->derived())
+        return false;
+    if (!target) {
+        target = &run.series(series.tag(), series.role());
+        target->setDerived(true);
+    }
+    target->setRole(series.role(), series.roleOverridden());
+    target->replacePoints(std::move(series));
+    notifyAppended(run, *target, 0);
+    return true;
+}
+
+std::size_t RunStore::removeDerived(std::string_view tag, Run* run)
+{
+    std::size_t removed = 0;
+    for (auto& r : m_runs)
+        if (!run || r.get() == run)
+            if (const Series* s = r->find(tag); s && s->derived())
+                removed += r->removeSeries(tag);
+    return removed;
 }
 
 void RunStore::append(Run& run, Series& series, std::int64_t step, double wallTime, double value)

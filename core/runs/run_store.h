@@ -36,8 +36,17 @@ public:
     const std::vector<std::unique_ptr<Run>>& runs() const { return m_runs; }
 
     /// The series of `tag` in `run`, created with its role if new: a user override wins, then
-    /// the logger's hint, then inferRole(tag).
+    /// the logger's hint, then inferRole(tag). A logged tag replaces a derived series of the same
+    /// name (the log is the truth; the derived one reports the clash when it is next evaluated).
     Series& series(Run& run, std::string_view tag, std::optional<Role> hint = {});
+
+    /// Puts `series` into `run` as a derived series (Series::derived()): added if new, else its
+    /// points and role replace the derived series of that tag, which keeps its address. Returns
+    /// false, changing nothing, when `run` has a logged series of that tag.
+    bool putDerived(Run& run, Series series);
+    /// Removes the derived series `tag` from `run`, or from every run when `run` is null; logged
+    /// series of that tag stay. Returns how many were removed.
+    std::size_t removeDerived(std::string_view tag, Run* run = nullptr);
 
     /// Appends a point (restart rule of Series) and notifies observers at once. Loaders use
     /// Series::append and notifyAppended() to batch notifications.

@@ -34,6 +34,13 @@ std::size_t Series::append(std::span<const std::int64_t> steps, std::span<const 
     return first;
 }
 
+void Series::replacePoints(Series&& other)
+{
+    m_steps = std::move(other.m_steps);
+    m_wallTimes = std::move(other.m_wallTimes);
+    m_values = std::move(other.m_values);
+}
+
 std::optional<std::size_t> Series::indexAtOrBefore(std::int64_t step) const
 {
     const auto it = std::upper_bound(m_steps.begin(), m_steps.end(), step);

@@ -28,6 +28,10 @@ public:
         m_role = role;
         m_roleOverridden = overridden;
     }
+    /// True for a series computed from the run's logged series (a derived series or a recipe's
+    /// total, see script::DerivedSeriesModel) rather than read from a log.
+    bool derived() const { return m_derived; }
+    void setDerived(bool derived) { m_derived = derived; }
 
     std::size_t size() const { return m_steps.size(); }
     bool empty() const { return m_steps.empty(); }
@@ -50,6 +54,9 @@ public:
     /// Appends many points (equal-length spans) with the restart rule; returns as append().
     std::size_t append(std::span<const std::int64_t> steps, std::span<const double> wallTimes, std::span<const double> values);
 
+    /// Takes the points of `other` (a recomputed derived series); tag, role and flags stay.
+    void replacePoints(Series&& other);
+
     /// Index of the last point with step ≤ `step`, if any.
     std::optional<std::size_t> indexAtOrBefore(std::int64_t step) const;
     /// Releases spare capacity (after loading); resident memory is then 24 bytes per point.
@@ -64,6 +71,7 @@ private:
     std::string m_tag;
     Role m_role;
     bool m_roleOverridden = false;
+    bool m_derived = false;
     std::vector<std::int64_t> m_steps;
     std::vector<double> m_wallTimes;
     std::vector<double> m_values;

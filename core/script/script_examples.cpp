@@ -27,13 +27,13 @@ function loss(inputs, args) {
 
 const char* const kDice = R"JS(// Soft dice loss (Milletari et al. 2016, V-Net), per sample:
 //   l_b = 1 - (2 sum(p t) + s) / (sum(p) + sum(t) + s),  p = sigmoid(logits)
-// Inputs: logits, targets of shape [batch, ...]. Args: smooth (1).
+// Inputs: logits, targets, the batch along the first axis. Args: smooth (1).
 // Returns one loss per sample: the engine applies weights and the reduction.
 function loss(inputs, args) {
   const s = args.smooth ?? 1;
   const t = inputs.targets, p = sigmoid(inputs.logits);
-  const n = p.shape[0];
-  const pf = reshape(p, [n, -1]), tf = reshape(t, [n, -1]);
+  const n = p.shape[0], m = p.length / n; // one row per sample
+  const pf = reshape(p, [n, m]), tf = reshape(t, [n, m]);
   const intersection = sum(mul(pf, tf), 1);
   const cardinality = add(sum(pf, 1), sum(tf, 1));
   return sub(1, div(add(mul(2, intersection), s), add(cardinality, s)));

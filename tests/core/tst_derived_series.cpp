@@ -2,7 +2,9 @@
 // over the same columns, the recipe examples against their papers' formulas written out, and the
 // asynchronous ScriptWorker the viewer uses.
 
+#include "core/runs/run_store.h"
 #include "core/script/derived_series.h"
+#include "core/script/derived_series_model.h"
 #include "core/script/expression.h"
 #include "core/script/script_examples.h"
 #include "core/script/script_worker.h"
@@ -45,6 +47,25 @@ Run maskRcnnRun()
     return run;
 }
 
+/// Two Mask R-CNN-like runs in a store; the second logs its total 0.1 higher.
+void fillStore(RunStore& store)
+{
+    for (const auto& [name, extra] : {std::pair{"r0", 0.0}, std::pair{"r1", 0.1}}) {
+        Run& run = store.run(name);
+        const Run source = maskRcnnRun();
+        for (const auto& series : source.allSeries()) {
+            Series& s = store.series(run, series->tag(), series->role());
+            for (std::size_t i = 0; i < series->size(); ++i)
+                s.append(series->steps()[i], series->wallTimes()[i], series->values()[i] + (series->tag() == "total_loss" ? extra : 0.0));
+        }
+    }
+}
+
+DerivedDefinition remainder()
+{
+    return {{"unexplained", scriptExample("remainder").source, Role::Other, DerivedLanguage::Expression}, false};
+}
+
 } // namespace
 
 class TestDerivedSeries : public QObject {
@@ -64,6 +85,12 @@ private slots:
     void workerEvaluatesOffTheCallingThread();
     void workerChecksAndNewestCheckWins();
     void millionPoints();
+    void modelPutsResultsInTheStore();
+    void modelFollowsGrowingInputs();
+    void modelRecipeIsADerivedTotal();
+    void modelReportsAProblemOnce();
+    void modelStopsATimedOutDefinition();
+    void modelWaitsWhileTheStoreIsBusy();
 };
 
 void TestDerivedSeries::expressions_data()
@@ -283,6 +310,166 @@ void TestDerivedSeries::millionPoints()
     const Series out = evaluateDerivedSeries({"u", scriptExample("remainder").source, Role::Other, DerivedLanguage::Expression}, run);
     QCOMPARE(out.size(), n);
     QCOMPARE(out.values()[n - 1], 0.5);
+}
+
+void TestDerivedSeries::modelPutsResultsInTheStore()
+{
+    RunStore store;
+    fillStore(store);
+    DerivedSeriesModel model(store, [] { return true; });
+    QSignalSpy changed(&model, &DerivedSeriesModel::seriesChanged);
+    model.define(remainder());
+    QVERIFY(model.busy());
+    QTRY_VERIFY(!model.busy());
+    for (const char* name : {"r0", "r1"}) {
+        const Series* u = store.findRun(name)->find("unexplained");
+        QVERIFY(u && u->derived());
+        QCOMPARE(u->role(), Role::Other);
+        QCOMPARE(steps(*u), (std::vector<std::int64_t>{0, 20, 40, 60}));
+        // total − (cls + box + mask) at step 20: 1.81 − (0.8 + 0.4 + 0.6), plus r1's 0.1
+        QVERIFY(std::abs(u->values()[1] - (std::string(name) == "r0" ? 0.01 : 0.11)) < 1e-12);
+    }
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(model.definitions().size(), std::size_t{1});
+
+    QVERIFY(model.remove("unexplained"));
+    QVERIFY(!store.findRun("r0")->find("unexplained") && !store.findRun("r1")->find("unexplained"));
+    QVERIFY(!model.remove("unexplained"));
+}
+
+void TestDerivedSeries::modelFollowsGrowingInputs()
+{
+    RunStore store;
+    fillStore(store);
+    DerivedSeriesModel model(store, [] { return true; });
+    model.define(remainder());
+    QTRY_VERIFY(!model.busy());
+    Run& run = *store.findRun("r0");
+    const Series* u = run.find("unexplained");
+    for (const char* tag : {"total_loss", "loss_cls", "loss_box_reg", "loss_mask"})
+        store.append(run, *run.find(tag), 80, 180, std::string(tag) == "total_loss" ? 2.0 : 0.5);
+    QSignalSpy changed(&model, &DerivedSeriesModel::seriesChanged);
+    model.refresh();
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(changed.count(), 1); // r1 did not change: not recomputed
+    QCOMPARE(run.find("unexplained"), u); // replaced in place
+    QCOMPARE(u->size(), std::size_t{5});
+    QCOMPARE(u->values()[4], 0.5);
+    model.refresh(); // nothing new: nothing recomputed
+    QVERIFY(!model.busy());
+
+    DerivedDefinition ratio = remainder(); // an edit replaces the series' points and role
+    ratio.spec.source = "loss_cls / loss_mask";
+    ratio.spec.role = Role::Component;
+    model.define(ratio);
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(u->role(), Role::Component);
+    QCOMPARE(u->values()[0], 1.0 / 0.7);
+}
+
+void TestDerivedSeries::modelRecipeIsADerivedTotal()
+{
+    RunStore store;
+    fillStore(store);
+    DerivedSeriesModel model(store, [] { return true; });
+    // What-if weighting written out: 2·cls + box + mask
+    const char* source = "function total(c, r) { return add(mul(2, c.loss_cls), add(c.loss_box_reg, c.loss_mask)); }";
+    model.define(DerivedDefinition::makeRecipe("total (recipe)", source));
+    QTRY_VERIFY(!model.busy());
+    const Series* t = store.findRun("r1")->find("total (recipe)");
+    QVERIFY(t && t->derived());
+    QCOMPARE(t->role(), Role::Total);
+    QVERIFY(std::abs(t->values()[1] - (2 * 0.8 + 0.4 + 0.6)) < 1e-12);
+    // a second recipe replaces the first
+    model.define(DerivedDefinition::makeRecipe("total (dwa)", scriptExample("dwa").source));
+    QTRY_VERIFY(!model.busy());
+    QVERIFY(!store.findRun("r1")->find("total (recipe)"));
+    QVERIFY(store.findRun("r1")->find("total (dwa)"));
+    QCOMPARE(model.definitions().size(), std::size_t{1});
+}
+
+void TestDerivedSeries::modelReportsAProblemOnce()
+{
+    RunStore store;
+    fillStore(store);
+    DerivedSeriesModel model(store, [] { return true; });
+    QSignalSpy failed(&model, &DerivedSeriesModel::failed);
+    DerivedDefinition typo = remainder();
+    typo.spec.source = "total_loss - loss_clss";
+    model.define(typo);
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(failed.count(), 2); // once per run
+    const auto problem = failed.first().at(2).value<ScriptDiagnostic>();
+    QCOMPARE(failed.first().at(1).toString(), QString("r0"));
+    QCOMPARE(problem.line, 1);
+    QCOMPARE(problem.column, 14);
+    QVERIFY(problem.message.contains("unknown series 'loss_clss'"));
+    Run& run = *store.findRun("r0");
+    store.append(run, *run.find("loss_cls"), 80, 0, 1.0); // new data, same problem: not reported again
+    model.refresh();
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(failed.count(), 2);
+    QVERIFY(!run.find("loss_clss"));
+
+    DerivedDefinition clash = remainder(); // a name a run logs
+    clash.spec.name = "loss_cls";
+    model.define(clash);
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(failed.count(), 4);
+    QVERIFY(failed.last().at(2).value<ScriptDiagnostic>().message.contains("logs a series called 'loss_cls'"));
+    QVERIFY(!run.find("loss_cls")->derived());
+}
+
+void TestDerivedSeries::modelStopsATimedOutDefinition()
+{
+    RunStore store;
+    fillStore(store);
+    DerivedSeriesModel model(store, [] { return true; }, {.timeout = 200ms});
+    QSignalSpy failed(&model, &DerivedSeriesModel::failed);
+    QElapsedTimer timer;
+    timer.start();
+    model.define({{"hang", "function derive(series) { for (;;) {} } // loss_cls", Role::Other, DerivedLanguage::Script}, false});
+    QVERIFY(timer.elapsed() < 100); // the caller never waits for a script
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(failed.count(), 1); // stopped: the other run is not tried
+    const auto problem = failed.first().at(2).value<ScriptDiagnostic>();
+    QCOMPARE(problem.kind, ScriptErrorKind::Timeout);
+    QVERIFY2(problem.message.contains("add it again to retry"), qPrintable(problem.message));
+    model.refresh();
+    QVERIFY(!model.busy());
+
+    model.define(remainder()); // the model keeps working
+    QTRY_VERIFY(!model.busy());
+    QVERIFY(store.findRun("r1")->find("unexplained"));
+}
+
+void TestDerivedSeries::modelWaitsWhileTheStoreIsBusy()
+{
+    RunStore store;
+    fillStore(store);
+    bool readable = false; // as while a load writes the store
+    DerivedSeriesModel model(store, [&] { return readable; });
+    model.define(remainder());
+    QTest::qWait(50);
+    QVERIFY(!store.findRun("r0")->find("unexplained"));
+    readable = true;
+    model.refresh(); // what the window calls once the load is done
+    QTRY_VERIFY(!model.busy());
+    QVERIFY(store.findRun("r0")->find("unexplained"));
+
+    // A result that arrives during a load waits for it to end.
+    DerivedDefinition ratio = remainder();
+    ratio.spec.source = "loss_cls / loss_mask";
+    model.define(ratio); // the first run's job is on the worker now
+    readable = false;
+    QTest::qWait(100);
+    QVERIFY(model.busy());
+    QVERIFY(std::abs(store.findRun("r0")->find("unexplained")->values()[0] - 0.01) < 1e-12); // still the old result
+    readable = true;
+    model.refresh();
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(store.findRun("r0")->find("unexplained")->values()[0], 1.0 / 0.7);
+    QCOMPARE(store.findRun("r1")->find("unexplained")->values()[0], 1.0 / 0.7);
 }
 
 QTEST_GUILESS_MAIN(TestDerivedSeries)

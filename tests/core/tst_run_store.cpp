@@ -60,6 +60,8 @@ private slots:
     void restartRule();
     void memoryIs24BytesPerPoint();
     void observersHearAppends();
+    void derivedSeriesAreReplacedInPlace();
+    void loggedTagReplacesADerivedOne();
     void inferRole_data();
     void inferRole();
     void roleOverridesPersist();
@@ -138,6 +140,53 @@ void TestRunStore::observersHearAppends()
     store.removeObserver(&o);
     store.append(run, s, 5, 0, 1);
     QCOMPARE(o.calls, 3);
+}
+
+void TestRunStore::derivedSeriesAreReplacedInPlace()
+{
+    RunStore store;
+    Run& run = store.run("r");
+    store.append(run, store.series(run, "loss_a"), 1, 0, 1.0);
+    CountingObserver o;
+    store.addObserver(&o);
+    Series first("ratio", Role::Other);
+    first.append(1, 0, 0.5);
+    QVERIFY(store.putDerived(run, std::move(first)));
+    Series* stored = run.find("ratio");
+    QVERIFY(stored && stored->derived());
+    QCOMPARE(o.calls, 1);
+
+    Series second("ratio", Role::Component); // recomputed, with a new role: same object, new points
+    second.append(1, 0, 0.25);
+    second.append(2, 0, 0.75);
+    QVERIFY(store.putDerived(run, std::move(second)));
+    QCOMPARE(run.find("ratio"), stored);
+    QCOMPARE(stepsOf(*stored), (QList<qint64>{1, 2}));
+    QCOMPARE(stored->values()[1], 0.75);
+    QCOMPARE(stored->role(), Role::Component);
+    QCOMPARE(o.lastFirstChanged, std::size_t{0});
+
+    QVERIFY(!store.putDerived(run, Series("loss_a", Role::Other))); // never over a logged series
+    QVERIFY(!run.find("loss_a")->derived());
+    QCOMPARE(store.removeDerived("loss_a"), std::size_t{0});
+    QCOMPARE(store.removeDerived("ratio"), std::size_t{1});
+    QVERIFY(!run.find("ratio"));
+    QCOMPARE(run.allSeries().size(), std::size_t{1});
+    store.removeObserver(&o);
+}
+
+void TestRunStore::loggedTagReplacesADerivedOne()
+{
+    RunStore store;
+    Run& run = store.run("r");
+    Series derived("late_tag", Role::Other);
+    derived.append(1, 0, 9.0);
+    QVERIFY(store.putDerived(run, std::move(derived)));
+    Series& logged = store.series(run, "late_tag"); // the log now writes that tag
+    QVERIFY(!logged.derived());
+    QVERIFY(logged.empty());
+    QCOMPARE(run.find("late_tag"), &logged);
+    QCOMPARE(run.allSeries().size(), std::size_t{1});
 }
 
 void TestRunStore::inferRole_data()
@@ -377,7 +426,7 @@ void TestRunStore::followsTruncatedAndRewrittenFiles()
     writeText(csv, "b,step,a\n9,1,1\n9,2,2\n9,3,3\n9,4,4\n");
     LoadReport report = loader.update();
     QCOMPARE(report.warnings.size(), 1u);
-    QVERIFY(report.warnings[0].message.find("reading it again") != std::string::npos);
+    QVERIFY(report.warnings[0].message.find("again from the start") != std::string::npos);
     QCOMPARE(stepsOf(*store.findRun("run")->find("a")), (QList<qint64>{1, 2, 3, 4}));
     QCOMPARE(store.findRun("run")->find("b")->size(), 4u);
     // truncated to a shorter file: read again, the restart rule keeps the new points

@@ -115,7 +115,7 @@ void TestScriptEditor::everyExampleChecksClean()
     for (const auto& example : scriptExamples()) {
         QVERIFY(m_editor->loadExample(QString::fromStdString(example.id)));
         QTRY_VERIFY(m_editor->checked());
-        QVERIFY2(m_editor->diagnostics().isEmpty(), example.id.c_str());
+        QVERIFY2(m_editor->diagnostics().isEmpty(), qPrintable(QString::fromStdString(example.id) + ": " + m_editor->statusText()));
     }
     QVERIFY(!m_editor->loadExample("nope"));
 }
