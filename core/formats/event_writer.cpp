@@ -39,10 +39,10 @@ std::string doubleTensorValue(std::string_view tag, double value, bool withMetad
     return v.take();
 }
 
-std::string summaryEvent(double wallTime, std::int64_t step, const std::string& concatenatedValueFields)
+std::string summaryEventOf(double wallTime, std::int64_t step, const std::string& serializedSummary)
 {
     ProtoWriter e;
-    e.doubleValue(1, wallTime).varint(2, static_cast<std::uint64_t>(step)).bytes(5, concatenatedValueFields);
+    e.doubleValue(1, wallTime).varint(2, static_cast<std::uint64_t>(step)).bytes(5, serializedSummary);
     return e.take();
 }
 
@@ -51,7 +51,7 @@ std::string summaryEvent(double wallTime, std::int64_t step, std::initializer_li
     ProtoWriter summary;
     for (std::string_view v : values)
         summary.bytes(1, v);
-    return summaryEvent(wallTime, step, summary.data());
+    return summaryEventOf(wallTime, step, summary.data());
 }
 
 std::string fileVersionEvent(double wallTime)
@@ -113,7 +113,7 @@ void EventFileWriter::writeSnapshot(const LossSnapshot& snapshot, double wallTim
         const bool first = m_described.emplace(e.tag).second;
         summary.bytes(1, events::doubleTensorValue(e.tag, e.value, first, e.role));
     }
-    writeEvent(events::summaryEvent(wallTime, snapshot.step, summary.data()));
+    writeEvent(events::summaryEventOf(wallTime, snapshot.step, summary.data()));
 }
 
 void EventFileWriter::writeEvent(std::string_view event)

@@ -28,7 +28,9 @@ std::string simpleValue(std::string_view tag, float value);
 std::string doubleTensorValue(std::string_view tag, double value, bool withMetadata, std::optional<Role> role = {});
 /// An Event holding a Summary made of the given serialized Summary.Values.
 std::string summaryEvent(double wallTime, std::int64_t step, std::initializer_list<std::string_view> values);
-std::string summaryEvent(double wallTime, std::int64_t step, const std::string& concatenatedValueFields);
+/// An Event holding an already serialized Summary. A name of its own: as an overload of the one
+/// above, `summaryEvent(w, s, {simpleValue(…)})` meant this one to clang and the list to GCC.
+std::string summaryEventOf(double wallTime, std::int64_t step, const std::string& serializedSummary);
 /// The first event of every file: file_version "brain.Event:2".
 std::string fileVersionEvent(double wallTime);
 /// `data` in TFRecord framing: length, masked CRC32C of the length, data, masked CRC32C of the data.
