@@ -278,7 +278,9 @@ void ChartView::fitAxes(bool keepX)
     if (x1 == x0)
         x1 = x0 + 1;
     m_dataX = {x0, x1};
-    const auto [vx0, vx1] = keepX ? xRange() : m_dataX;
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::pair<double, double> visible = keepX ? xRange() : m_dataX;
+    const double vx0 = visible.first, vx1 = visible.second;
     double y0 = kInf, y1 = -kInf;
     const auto take = [&](const QList<QPointF>& pts) {
         for (const QPointF& p : pts)

@@ -41,7 +41,7 @@ LOSSLENS_VECTOR_INLINE void prefetchToRead(const float* p, Index distance)
 
 LOSSLENS_VECTOR_INLINE void prefetchToWrite(float* p, Index distance)
 {
-    _m_prefetchw(p + distance);
+    __builtin_prefetch(p + distance, 1); // prefetchw; clang 14 declares _m_prefetchw only in <x86intrin.h>
 }
 
 /// Σ cₖ·uᵏ by Horner's rule, coefficients from the highest power down.

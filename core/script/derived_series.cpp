@@ -172,13 +172,14 @@ Series evaluateRecipe(const RecipeSpec& recipe, const std::vector<const Series*>
     const auto values = runScript(engine, recipe.source, "total", "function total(components, regularization, args)", n,
                                   [&](ScriptEngine& e) {
                                       QJSValue args = e.js().newObject();
-                                      for (const auto& [key, value] : recipe.args)
-                                          std::visit([&](const auto& v) {
+                                      // Not a structured binding: clang before 16 cannot capture one in a lambda.
+                                      for (const auto& arg : recipe.args)
+                                          std::visit([&, &key = arg.first](const auto& v) {
                                               if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>)
                                                   args.setProperty(QString::fromStdString(key), QString::fromStdString(v));
                                               else
                                                   args.setProperty(QString::fromStdString(key), v);
-                                          }, value);
+                                          }, arg.second);
                                       return QJSValueList{columnsObject(e, used, aligned, 0, components),
                                                           columnsObject(e, used, aligned, components, used.size()), args};
                                   });
