@@ -129,7 +129,7 @@ public:
     }
 
 private:
-    void bind(Shape shape)
+    void bind(Shape&& shape)
     {
         this->m_shape = std::move(shape);
         this->m_size = m_storage.size();

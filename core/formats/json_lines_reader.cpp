@@ -33,6 +33,16 @@ bool stepOf(element e, std::int64_t& out)
     return true;
 }
 
+// mmdetection's step: (epoch − 1)·itersPerEpoch + iter for training lines, epoch·itersPerEpoch for
+// validation lines; false when it does not fit an int64 (a corrupt or hostile line).
+bool mmdetStep(bool train, std::int64_t epoch, std::int64_t perEpoch, std::int64_t iter, std::int64_t& step)
+{
+    std::int64_t epochs = epoch;
+    std::int64_t base = 0;
+    return !(train && __builtin_sub_overflow(epoch, 1, &epochs)) && !__builtin_mul_overflow(epochs, perEpoch, &base) &&
+           !(train && __builtin_add_overflow(base, iter, &base)) && (step = base, true);
+}
+
 } // namespace
 
 struct JsonLinesReader::Impl {
@@ -111,7 +121,11 @@ struct JsonLinesReader::Impl {
         if (train)
             maxIterInEpoch = std::max(maxIterInEpoch, iter);
         const std::int64_t perEpoch = std::max(itersPerEpoch, maxIterInEpoch);
-        const std::int64_t step = train ? (e - 1) * perEpoch + iter : e * perEpoch;
+        std::int64_t step = 0;
+        if (!mmdetStep(train, e, perEpoch, iter, step)) {
+            reader.warnAtLine(line, "epoch and iter give a step beyond the 64-bit range; line skipped");
+            return;
+        }
         tag.assign(train ? "" : std::string(mode) + "/");
         for (auto field : record) {
             if (field.key == "mode" || field.key == "epoch" || field.key == "iter")

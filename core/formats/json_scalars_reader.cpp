@@ -45,7 +45,8 @@ std::size_t JsonScalarsReader::parse(std::string_view data, bool atEnd)
             double step = 0.0;
             double value = 0.0;
             if (point.get_array().get(triple) != simdjson::SUCCESS || triple.size() != 3 || !numberOf(triple.at(0).value_unsafe(), wall) ||
-                !numberOf(triple.at(1).value_unsafe(), step) || !numberOf(triple.at(2).value_unsafe(), value) || !std::isfinite(step)) {
+                !numberOf(triple.at(1).value_unsafe(), step) || !numberOf(triple.at(2).value_unsafe(), value) || !std::isfinite(step) ||
+                std::abs(step) > 9.0e18) { // beyond int64: the cast would be undefined
                 warnAtOffset(0, "tag '" + std::string(field.key) + "', point " + std::to_string(index) +
                                     ": not [wall_time, step, value]; skipped");
             } else {

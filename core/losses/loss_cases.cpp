@@ -45,10 +45,13 @@ Tensor<double> toTensor(element value, const std::string& where)
     if (object["data"].get_array().get(dataArray))
         throw std::invalid_argument(where + " needs a \"data\" array");
     Shape shape;
+    Index elements = 1; // checked here: elementCount() would overflow on a hostile shape
     for (element d : shapeArray) {
         int64_t n = 0;
         if (d.get_int64().get(n) || n < 0)
             throw std::invalid_argument(where + ": shape entries must be non-negative integers");
+        if (__builtin_mul_overflow(elements, n, &elements))
+            throw std::invalid_argument(where + ": shape has more elements than fit in 64 bits");
         shape.push_back(n);
     }
     std::vector<double> data;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -213,7 +214,8 @@ private:
             n->binary = b->second;
         } else if (fn == "shift") {
             arity(2);
-            if (args[1]->kind != Node::Kind::Number) {
+            // |k| ≤ 2^53 also rules out ±inf and NaN, which no cast to Index survives.
+            if (args[1]->kind != Node::Kind::Number || !(std::abs(args[1]->number) <= 0x1p53)) {
                 m_at = at;
                 fail("shift(x, k) needs a constant integer k");
             }
@@ -272,7 +274,7 @@ Value evaluateNode(const Node& node, const Columns& columns, std::size_t n)
         return x;
     }
     case Node::Kind::Shift: {
-        const Value x = evaluateNode(*node.children[0], columns, n);
+        Value x = evaluateNode(*node.children[0], columns, n); // not const: returned by move
         if (x.constant)
             return x;
         out.constant = false;

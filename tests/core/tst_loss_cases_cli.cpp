@@ -13,6 +13,7 @@ class TestLossCasesCli : public QObject {
 private slots:
     void answersEveryCaseInOrder();
     void writesNonFiniteAsStrings();
+    void hostileShapeIsACaseError();
     void unreadableFileFails();
     void invalidJsonFails();
 
@@ -64,6 +65,19 @@ void TestLossCasesCli::writesNonFiniteAsStrings()
     const QByteArray out = run(cases, &exitCode);
     QCOMPARE(exitCode, 0);
     QVERIFY2(out.contains(R"("data":["NaN","Infinity","Infinity"])"), out.constData());
+}
+
+// Found by tests/fuzz (fuzz_loss_cases): 2^32 × 2^32 elements overflowed the element count to 0,
+// which matched the empty data and made a tensor whose shape its storage did not hold.
+void TestLossCasesCli::hostileShapeIsACaseError()
+{
+    const QByteArray cases = R"({"cases":[{"id":"h","fn":"softmax_cross_entropy",
+      "inputs":{"logits":{"shape":[4294967296,4294967296],"data":[]},"onehot_labels":{"shape":[4294967296,4294967296],"data":[]}}}]})";
+    int exitCode = -1;
+    const auto doc = QJsonDocument::fromJson(run(cases, &exitCode));
+    QCOMPARE(exitCode, 0);
+    const QJsonObject result = doc.object()["results"].toArray()[0].toObject();
+    QVERIFY2(result["error"].toString().contains("more elements than fit in 64 bits"), qPrintable(result["error"].toString()));
 }
 
 void TestLossCasesCli::unreadableFileFails()

@@ -209,6 +209,14 @@ void TestTextLogs::badInput_data()
                                       << QStringList{} << "test.log: offset 0: malformed JSON";
     QTest::newRow("bad triple") << int(Format::JsonScalars) << QByteArray("{\"loss\": [[1.0, 0, 2.0], [2.0, \"x\", 1], [3.0, 2, 4.0]]}")
                                 << QStringList{"loss@0=2", "loss@2=4"} << "point 1: not [wall_time, step, value]";
+    // Found by tests/fuzz (fuzz_json_scalars, fuzz_json_lines): steps beyond int64 were undefined behaviour.
+    QTest::newRow("step beyond int64") << int(Format::JsonScalars) << QByteArray("{\"loss\": [[1.0, 1e300, 2.0], [2.0, 1, 3.0]]}")
+                                       << QStringList{"loss@1=3"} << "point 0: not [wall_time, step, value]";
+    QTest::newRow("mmdet step beyond int64")
+        << int(Format::JsonLines)
+        << QByteArray("{\"mode\": \"train\", \"epoch\": 1, \"iter\": 4611686018427387904, \"loss\": 1}\n"
+                      "{\"mode\": \"train\", \"epoch\": 4611686018427387904, \"iter\": 3, \"loss\": 2}\n")
+        << QStringList{"loss@4611686018427387904=1"} << "test.log:2: epoch and iter give a step beyond the 64-bit range";
 }
 
 void TestTextLogs::badInput()
