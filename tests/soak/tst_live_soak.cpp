@@ -204,7 +204,7 @@ private:
             json = syncLine(id);
             return id;
         }
-        const std::string number = std::to_string(m_id * 1'000'000 + m_syncs);
+        const std::string number = std::to_string(static_cast<std::size_t>(m_id) * 1'000'000 + m_syncs);
         json = "{\"sync\":" + number + "}\n";
         return number;
     }

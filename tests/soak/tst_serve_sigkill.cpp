@@ -197,7 +197,7 @@ void TestServeSigkill::killedAndRestartedLosesNothingAcknowledged()
         QVERIFY(serve.waitForFinished(10000));
         QCOMPARE(serve.exitStatus(), QProcess::CrashExit);
         if (random() % 3 == 0) {
-            const auto file = paths.fileOf("k" + std::to_string(random() % clients));
+            const auto file = paths.fileOf("k" + std::to_string(random() % static_cast<unsigned>(clients)));
             if (std::filesystem::exists(file)) {
                 tearLastLine(file, random);
                 ++torn;
