@@ -273,8 +273,8 @@ Shape resolveReshape(const Shape& shape, Index size)
             free = i;
         else if (out[i] < 0)
             throw std::invalid_argument("reshape: shape " + toString(shape) + " may hold one -1 and otherwise sizes >= 0");
-        else
-            known *= out[i];
+        else if (__builtin_mul_overflow(known, out[i], &known)) // a script's shape can be anything
+            throw std::invalid_argument("reshape: cannot view " + std::to_string(size) + " elements as " + toString(shape));
     }
     if (free != out.size() && known != 0 && size % known == 0)
         out[free] = size / known;

@@ -4,6 +4,7 @@
 
 #include "core/script/derived_series.h"
 #include "core/script/scripted_loss.h"
+#include "tests/core/test_timing.h"
 
 #include <QtTest>
 
@@ -33,7 +34,7 @@ std::optional<ScriptError> failure(const std::string& source, ScriptLimits limit
 
 // ---- the hostile corpus (tests/data/hostile_scripts) ----
 
-constexpr auto kHostileLimit = 300ms;
+constexpr auto kHostileLimit = 300ms * kSanitizerSlowdown;
 constexpr std::size_t kHostileMemory = std::size_t{64} << 20;
 // The watchdog fires between instructions; the slack covers the one that was running (a large
 // string copy, a collection) and a loaded CI machine.
