@@ -139,23 +139,12 @@ QLineSeries* ChartView::takeLine(qsizetype& next)
     return s;
 }
 
-// Splits a line curve at non-finite (or, on log y, non-positive) values into drawn segments.
-void ChartView::addLine(const Curve& c, QList<double>& gapXs)
+// Non-finite values of a line curve: a marker each (on log y, non-positive ones are only gaps).
+void ChartView::addGaps(const Curve& c, QList<double>& gapXs) const
 {
-    const QPen pen(c.color, c.width, c.style, Qt::RoundCap, Qt::RoundJoin);
-    QList<QPointF> segment;
-    for (const QPointF& p : c.points) {
-        if (drawable(p.y(), m_spec.logY)) {
-            segment.append(p);
-            continue;
-        }
+    for (const QPointF& p : c.points)
         if (!std::isfinite(p.y()))
             gapXs.append(p.x());
-        if (!segment.isEmpty())
-            m_layer->addSegment(c.name, pen, std::exchange(segment, {}));
-    }
-    if (!segment.isEmpty())
-        m_layer->addSegment(c.name, pen, std::move(segment));
 }
 
 PlotMapping ChartView::mapping() const
@@ -165,7 +154,7 @@ PlotMapping ChartView::mapping() const
     return {m_chart->plotArea(), x0, x1, y0, y1, yAxis() && yAxis()->type() == QAbstractAxis::AxisTypeLogValue};
 }
 
-void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange)
+void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange, const PrerenderedCurves& prerendered)
 {
     const auto keptX = xRange();
     const QScopedValueRollback<bool> quiet(m_settingRange, true); // our own changes are not the user's zoom
@@ -186,7 +175,7 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
         v->setLabelFormat(spec.yLabelFormat);
 
     qsizetype next = 0;
-    m_layer->clear();
+    QList<Curve> lines;
     QSet<QString> inLegend;
     QList<double> gapXs;
     const auto showInLegend = [&](QAbstractSeries* s, const QString& legend) {
@@ -220,7 +209,8 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
             showInLegend(area, c.legend);
             continue;
         }
-        addLine(c, gapXs);
+        addGaps(c, gapXs);
+        lines.append(c);
         if (!c.legend.isEmpty() && !inLegend.contains(c.legend)) { // an empty series carries the legend
             QLineSeries* s = takeLine(next);
             s->setName(c.legend);
@@ -233,12 +223,15 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
         m_chart->removeSeries(s);
         delete s;
     }
-    fitAxes(keepXRange);
+    m_layer->setCurves(std::move(lines));
+    const FittedRanges fitted = fitAxes(keepXRange);
     if (keepXRange)
         setXRange(keptX.first, keptX.second);
     // new legend markers only show once the legend is laid out (a posted event): do it now, so a
     // grab or render right after setPlot has its legend
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    if (!prerendered.image.isNull() && prerendered.ranges == fitted && prerendered.area == m_chart->plotArea().size())
+        m_layer->setPrerendered(prerendered.image, mapping(), prerendered.scale);
 
     // NaN/Inf: a marker at the bottom of the plot, never a broken axis
     if (!gapXs.isEmpty()) {
@@ -266,46 +259,69 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
     }
 }
 
-void ChartView::fitAxes(bool keepX)
+FittedRanges ChartView::fitRanges(const QList<Curve>& curves, const PlotSpec& spec, std::optional<std::pair<double, double>> visibleX)
 {
     double x0 = kInf, x1 = -kInf;
-    for (const Curve& c : m_curves)
+    for (const Curve& c : curves)
         for (const QPointF& p : c.points)
-            if (drawable(p.y(), m_spec.logY))
+            if (drawable(p.y(), spec.logY))
                 x0 = std::min(x0, p.x()), x1 = std::max(x1, p.x());
     if (x0 > x1)
         x0 = 0, x1 = 1;
     if (x1 == x0)
         x1 = x0 + 1;
-    m_dataX = {x0, x1};
     // Not a structured binding: clang before 16 cannot capture one in a lambda.
-    const std::pair<double, double> visible = keepX ? xRange() : m_dataX;
+    const std::pair<double, double> visible = visibleX.value_or(std::pair{x0, x1});
     const double vx0 = visible.first, vx1 = visible.second;
     double y0 = kInf, y1 = -kInf;
     const auto take = [&](const QList<QPointF>& pts) {
         for (const QPointF& p : pts)
-            if (p.x() >= vx0 && p.x() <= vx1 && drawable(p.y(), m_spec.logY))
+            if (p.x() >= vx0 && p.x() <= vx1 && drawable(p.y(), spec.logY))
                 y0 = std::min(y0, p.y()), y1 = std::max(y1, p.y());
     };
-    for (const Curve& c : m_curves)
+    for (const Curve& c : curves)
         take(c.points), take(c.lower);
-    if (m_spec.yRange && std::isfinite(m_spec.yRange->first) && m_spec.yRange->second > m_spec.yRange->first)
-        y0 = m_spec.yRange->first, y1 = m_spec.yRange->second;
+    if (spec.yRange && std::isfinite(spec.yRange->first) && spec.yRange->second > spec.yRange->first)
+        y0 = spec.yRange->first, y1 = spec.yRange->second;
     if (y0 > y1)
-        y0 = m_spec.logY ? 0.1 : 0.0, y1 = 1.0;
-    if (m_spec.logY) {
+        y0 = spec.logY ? 0.1 : 0.0, y1 = 1.0;
+    if (spec.logY) {
         y0 /= 1.25, y1 *= 1.25;
     } else {
         const double pad = (y1 - y0) * 0.05 + (y1 == y0 ? std::max(1e-12, std::abs(y0) * 0.05) : 0.0);
         y0 = y0 >= 0 && y0 - pad < 0 ? 0.0 : y0 - pad; // losses are ≥ 0: no axis below zero for padding's sake
         y1 += pad;
     }
+    return {{x0, x1}, vx0, vx1, y0, y1};
+}
+
+PrerenderedCurves ChartView::prerender(const QList<Curve>& curves, const PlotSpec& spec, std::optional<std::pair<double, double>> visibleX,
+                                       QSizeF area, qreal scale)
+{
+    QList<Curve> lines;
+    for (const Curve& c : curves)
+        if (c.kind == CurveKind::Line)
+            lines.append(c);
+    if (!CurveLayer::dense(lines) || area.isEmpty())
+        return {};
+    const FittedRanges r = fitRanges(curves, spec, visibleX);
+    const QImage image = CurveLayer::rasterize(lines, {QRectF(QPointF(), area), r.x0, r.x1, r.y0, r.y1, spec.logY}, scale);
+    return {image, area, scale, r};
+}
+
+QSizeF ChartView::plotAreaSize() const { return m_chart->plotArea().size(); }
+
+FittedRanges ChartView::fitAxes(bool keepX)
+{
+    const FittedRanges r = fitRanges(m_curves, m_spec, keepX ? std::optional(xRange()) : std::nullopt);
+    m_dataX = r.dataX;
     const QScopedValueRollback<bool> quiet(m_settingRange, true);
-    setXRange(vx0, vx1);
+    setXRange(r.x0, r.x1);
     if (auto* v = qobject_cast<QValueAxis*>(yAxis()))
-        niceTicks(v, 5, y0, y1);
-    yAxis()->setRange(y0, y1);
+        niceTicks(v, 5, r.y0, r.y1);
+    yAxis()->setRange(r.y0, r.y1);
     m_layer->update();
+    return r;
 }
 
 QStringList ChartView::curveNames() const

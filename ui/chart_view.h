@@ -3,6 +3,7 @@
 // replaces Qt Charts, this class (and chart_canvas.cpp) is what changes.
 
 #include <QColor>
+#include <QImage>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -56,6 +57,23 @@ struct PlotSpec {
     Qt::Alignment legendAlignment = Qt::AlignRight; ///< small multiples put it below, so names are not elided
 };
 
+/// The axes' ranges that fit curves: x over the visible range (or the data), y over the
+/// curves' values there, padded; the same on any thread for the same curves.
+struct FittedRanges {
+    std::pair<double, double> dataX; ///< the curves' x extent
+    double x0, x1, y0, y1;
+    bool operator==(const FittedRanges&) const = default;
+};
+
+/// Line curves drawn ahead, on the thread that built them (CurveLayer::rasterize), for the plot
+/// area size and ranges they would get: setPlot() then has nothing left to draw.
+struct PrerenderedCurves {
+    QImage image;
+    QSizeF area;
+    qreal scale = 1;
+    FittedRanges ranges;
+};
+
 class ChartView : public QWidget {
     Q_OBJECT
 
@@ -67,7 +85,15 @@ public:
     /// updated with replace(); legend series are reused.
     /// With keepXRange the current zoom stays (the curves were re-decimated for it); else the
     /// axes fit the data. Non-finite points become gaps with a marker on the x axis.
-    void setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange = false);
+    void setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool keepXRange = false, const PrerenderedCurves& prerendered = {});
+    /// The ranges setPlot() gives `curves`; `visibleX` is the zoom kept, if any.
+    static FittedRanges fitRanges(const QList<Curve>& curves, const PlotSpec& spec, std::optional<std::pair<double, double>> visibleX);
+    /// Draws the line curves setPlot() would draw for the plot area and ranges they would get
+    /// (any thread); empty when they are not dense enough to be drawn ahead.
+    static PrerenderedCurves prerender(const QList<Curve>& curves, const PlotSpec& spec, std::optional<std::pair<double, double>> visibleX,
+                                       QSizeF area, qreal scale);
+    /// The plot area's size and device pixels per unit, for prerender().
+    QSizeF plotAreaSize() const;
     const QList<Curve>& curves() const { return m_curves; }
     /// Decimates the plot's data again for another number of pixel columns (an export at another
     /// size); set by whoever builds the plot, alongside setPlot().
@@ -113,11 +139,11 @@ private:
     QAbstractAxis* xAxis() const;
     QAbstractAxis* yAxis() const;
     void ensureAxes(const PlotSpec& spec);
-    void fitAxes(bool keepX);
+    FittedRanges fitAxes(bool keepX);
     void userChangedX();
     QLineSeries* takeLine(qsizetype& next);
     PlotMapping mapping() const;
-    void addLine(const Curve& curve, QList<double>& gapXs);
+    void addGaps(const Curve& curve, QList<double>& gapXs) const;
 
     QChart* m_chart;
     ChartCanvas* m_canvas;

@@ -1,15 +1,18 @@
 #pragma once
 // Draws a ChartView's line curves itself, inside the chart's scene. Qt Charts' QLineSeries
 // strokes each series' whole outline to build its hover shape on every update (≈ 4.6 µs a
-// point), so a frame of 80 decimated curves took over a second; polylines take milliseconds.
+// point), so a frame of 80 decimated curves took over a second; polylines take milliseconds,
+// and dense plots drawn as pixel-column spans (LineRaster) a fraction of that — on another
+// thread when the plot was built there (rasterize()).
 // Part of the Qt Charts code of ChartView: it maps data to the plot area the way the axes do.
 
+#include "ui/chart_view.h"
+#include "ui/line_raster.h"
+
 #include <QGraphicsItem>
+#include <QImage>
 #include <QList>
-#include <QPen>
-#include <QPointF>
 #include <QPolygonF>
-#include <QString>
 
 #include <functional>
 
@@ -20,6 +23,11 @@ struct PlotMapping {
     QRectF area;
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     bool logY = false;
+    /// Draws the same pixels wherever the area is.
+    bool sameScale(const PlotMapping& o) const
+    {
+        return area.size() == o.area.size() && x0 == o.x0 && x1 == o.x1 && y0 == o.y0 && y1 == o.y1 && logY == o.logY;
+    }
 };
 
 class CurveLayer : public QGraphicsItem {
@@ -27,30 +35,37 @@ public:
     /// `mapping` is asked at every paint, so zooming needs no bookkeeping here.
     CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mapping);
 
-    void clear();
-    /// One unbroken run of finite points of `curve`, drawn with `pen`.
-    void addSegment(const QString& curve, const QPen& pen, QList<QPointF> points);
-    /// Points drawn for `curve` (all its segments), or -1 when it has none.
+    /// The line curves to draw; their non-finite (on log y, non-positive) points are gaps.
+    void setCurves(QList<Curve> curves);
+    /// The curves set last, drawn already (by rasterize(), `scale` device pixels per unit) for
+    /// `mapping`: painted as they are while the plot is mapped that way.
+    void setPrerendered(QImage image, const PlotMapping& mapping, qreal scale);
+    /// Drawable points of `curve`, or -1 when it has none.
     qsizetype pointCount(const QString& curve) const;
     /// Call when the plot area moved or resized.
     void areaChanged();
+
+    /// Whether `curves` are drawn as pixel-column spans (on pixels) or one-pixel lines (vectors).
+    static bool dense(const QList<Curve>& curves);
+    /// Dense `curves` drawn into an image of `mapping.area` at `scale` pixels per unit; any thread.
+    static QImage rasterize(const QList<Curve>& curves, const PlotMapping& mapping, qreal scale);
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
-    struct Segment {
-        QString curve;
-        QPen pen;
-        QList<QPointF> points;
-    };
     static void collapseColumns(QPolygonF& polyline);
 
     std::function<PlotMapping()> m_mapping;
-    static constexpr qsizetype kWidePenPoints = 50'000; ///< above this, lines are drawn one pixel wide
-    QList<Segment> m_segments;
-    qsizetype m_pointCount = 0;
+    static constexpr qsizetype kWidePenPoints = 50'000; ///< above this, curves are dense
+    QList<Curve> m_curves;
+    bool m_dense = false;
     QRectF m_area;
+    struct Prerendered {
+        QImage image;
+        PlotMapping mapping;
+        qreal scale = 0;
+    } m_prerendered;
 };
 
 } // namespace losslens::ui
