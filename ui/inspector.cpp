@@ -51,7 +51,9 @@ QTableWidget* makeTable(const QStringList& headers)
     auto* t = new QTableWidget(0, int(headers.size()));
     t->setHorizontalHeaderLabels(headers);
     t->verticalHeader()->hide();
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // sized when rows are made, not on every change of a number: a live summary changes 25
+    // times a second, and measuring every cell each time took longer than drawing the plot
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setAlternatingRowColors(true);
     return t;
@@ -116,24 +118,57 @@ void Inspector::setRows(const QList<InspectorRow>& rows, bool pinned)
     m_caption->setText(rows.isEmpty() ? tr("Hover a chart to inspect a step; click to pin it.")
                                       : (pinned ? tr("Pinned at step %1 (click elsewhere to move, Esc to unpin)") : tr("At step %1"))
                                             .arg(QLocale().toString(qlonglong(rows.front().step))));
+    m_atStep->resizeColumnsToContents();
     m_filling = false;
 }
 
 void Inspector::setSummary(const QList<SummaryRow>& rows)
 {
     m_summary->setSortingEnabled(false);
-    m_summary->setRowCount(int(rows.size()));
-    for (int i = 0; i < int(rows.size()); ++i) {
-        const SummaryRow& r = rows[i];
-        m_summary->setItem(i, 0, new QTableWidgetItem(r.run));
-        m_summary->setItem(i, 1, tagItem(r.tag, m_derived.contains(r.tag)));
-        m_summary->setItem(i, 2, new QTableWidgetItem(QString::fromUtf8(roleName(r.role).data(), qsizetype(roleName(r.role).size()))));
-        m_summary->setItem(i, 3, new NumberItem(number(r.stats.last), r.stats.last));
-        m_summary->setItem(i, 4, new NumberItem(number(r.stats.best), r.stats.best));
-        m_summary->setItem(i, 5, new NumberItem(QString::number(r.stats.bestStep), double(r.stats.bestStep)));
-        m_summary->setItem(i, 6, new NumberItem(number(r.stats.meanLast10), r.stats.meanLast10));
+    if (!updateSummary(rows)) {
+        m_summary->setRowCount(int(rows.size()));
+        for (int i = 0; i < int(rows.size()); ++i) {
+            const SummaryRow& r = rows[i];
+            m_summary->setItem(i, 0, new QTableWidgetItem(r.run));
+            m_summary->setItem(i, 1, tagItem(r.tag, m_derived.contains(r.tag)));
+            m_summary->setItem(i, 2, new QTableWidgetItem(QString::fromUtf8(roleName(r.role).data(), qsizetype(roleName(r.role).size()))));
+            m_summary->setItem(i, 3, new NumberItem(number(r.stats.last), r.stats.last));
+            m_summary->setItem(i, 4, new NumberItem(number(r.stats.best), r.stats.best));
+            m_summary->setItem(i, 5, new NumberItem(QString::number(r.stats.bestStep), double(r.stats.bestStep)));
+            m_summary->setItem(i, 6, new NumberItem(number(r.stats.meanLast10), r.stats.meanLast10));
+        }
+        m_summary->resizeColumnsToContents();
     }
     m_summary->setSortingEnabled(true);
+}
+
+// The same runs, tags and roles as shown (a live plot growing, 25 times a second): only the
+// numbers change, in the rows' current (sorted) places, and the selection stays.
+bool Inspector::updateSummary(const QList<SummaryRow>& rows)
+{
+    if (m_summary->rowCount() != rows.size())
+        return false;
+    QHash<QString, int> at; // "run\ntag" → table row
+    for (int i = 0; i < m_summary->rowCount(); ++i)
+        at.insert(m_summary->item(i, 0)->text() + '\n' + m_summary->item(i, 1)->text(), i);
+    for (const SummaryRow& r : rows) {
+        const int i = at.value(r.run + '\n' + r.tag, -1);
+        if (i < 0 || m_summary->item(i, 2)->text() != QString::fromUtf8(roleName(r.role).data(), qsizetype(roleName(r.role).size())))
+            return false;
+    }
+    const auto put = [this](int row, int column, const QString& text, double value) {
+        QTableWidgetItem* item = m_summary->item(row, column);
+        if (item->data(Qt::UserRole).toDouble() != value || item->text() != text) // NaN ≠ NaN: rewritten, harmlessly
+            item->setText(text), item->setData(Qt::UserRole, value);
+    };
+    for (const SummaryRow& r : rows) {
+        const int i = at.value(r.run + '\n' + r.tag);
+        put(i, 3, number(r.stats.last), r.stats.last);
+        put(i, 4, number(r.stats.best), r.stats.best);
+        put(i, 5, QString::number(r.stats.bestStep), double(r.stats.bestStep));
+        put(i, 6, number(r.stats.meanLast10), r.stats.meanLast10);
+    }
+    return true;
 }
 
 QString Inspector::tableText(const QTableWidget* table) const

@@ -33,6 +33,7 @@ signals:
     void weightChanged(const QString& tag, double weight);
 
 private:
+    bool updateSummary(const QList<SummaryRow>& rows);
     QLabel* m_caption;
     QTableWidget* m_atStep;
     QTableWidget* m_summary;

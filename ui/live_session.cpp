@@ -20,6 +20,7 @@ namespace losslens::ui {
 LiveSession::LiveSession(LogSession& session, QObject* parent) : QObject(parent), m_session(session)
 {
     m_refresh.setSingleShot(true);
+    m_refresh.setObjectName("live refresh");
     m_refresh.setInterval(kRefreshIntervalMs);
     connect(&m_refresh, &QTimer::timeout, this, &LiveSession::refresh);
 }

@@ -1,5 +1,7 @@
 #include "ui/log_session.h"
 
+#include "ui/background_priority.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <mutex>
@@ -36,8 +38,10 @@ LogSession::LogSession(QObject* parent, ReadMode mode) : QObject(parent), m_chan
     // Called on the worker thread; a queued signal carries it to the GUI.
     options.progress = [this](const LoadProgress& p) { emit progress(p.bytesDone, p.bytesTotal); };
     m_loader = std::make_unique<LogLoader>(m_store, options);
+    m_watcher.setObjectName("load");
     connect(&m_watcher, &QFutureWatcher<LoadReport>::finished, this, &LogSession::finish);
     m_coalesce.setSingleShot(true);
+    m_coalesce.setObjectName("reload");
     m_coalesce.setInterval(40);
     connect(&m_coalesce, &QTimer::timeout, this, [this] {
         if (!loading())
@@ -82,9 +86,19 @@ void LogSession::setAutoReload(bool on, int intervalMs)
         m_autoReload.stop();
 }
 
+void LogSession::storeReleased()
+{
+    if (std::exchange(m_startWhenReleased, false) && !loading())
+        start();
+}
+
 // Sources are added between loads only: the loader belongs to the worker while one runs.
 void LogSession::start()
 {
+    if (m_readersBusy && m_readersBusy()) {
+        m_startWhenReleased = true;
+        return;
+    }
     for (const QString& path : std::exchange(m_pendingPaths, {})) {
         std::string error;
         if (!m_loader->addPath(path.toStdString(), &error)) {
@@ -94,7 +108,10 @@ void LogSession::start()
     }
     m_reloadQueued = false;
     m_cancel = false;
-    m_watcher.setFuture(QtConcurrent::run([this] { return m_loader->update(); }));
+    m_watcher.setFuture(QtConcurrent::run([this] {
+        lowerThisThreadsPriority(); // and its parser threads
+        return m_loader->update();
+    }));
 }
 
 void LogSession::finish()

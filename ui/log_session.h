@@ -1,6 +1,8 @@
 #pragma once
-// Owns the RunStore and loads logs into it off the GUI thread. The store is only touched by the
-// worker while a load runs and only by the GUI between loads, so it needs no lock.
+// Owns the RunStore and loads logs into it off the GUI thread. The store needs no lock: a load
+// writes it on a worker while nothing else uses it; between loads the GUI thread and a plot
+// build (another worker, see setReadersBusy) read it, and only the GUI thread writes it, when
+// no build runs.
 
 #include "core/formats/record_sink.h"
 #include "core/runs/log_loader.h"
@@ -12,6 +14,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -38,6 +41,11 @@ public:
     bool loading() const { return m_watcher.isRunning(); }
     /// Every path opened so far.
     QStringList sources() const { return m_sources; }
+
+    /// While `busy()` is true another thread reads the store: a load that should start waits for
+    /// storeReleased().
+    void setReadersBusy(std::function<bool()> busy) { m_readersBusy = std::move(busy); }
+    void storeReleased();
 
     /// Reloads every `intervalMs` while on (off by default; the window turns it on).
     void setAutoReload(bool on, int intervalMs = 2000);
@@ -70,6 +78,8 @@ private:
     QStringList m_pendingPaths;
     QStringList m_sources;
     bool m_reloadQueued = false;
+    std::function<bool()> m_readersBusy;
+    bool m_startWhenReleased = false;
     QTimer m_coalesce;
     QTimer m_autoReload;
 };

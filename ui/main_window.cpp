@@ -46,7 +46,8 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1440, 900);
     setCentralWidget(m_plot);
     // Derived series read the store only between loads: a load writes it on another thread.
-    m_derived = new script::DerivedSeriesModel(m_session->store(), [this] { return !m_session->loading(); }, {}, this);
+    // derived results are written into the store: not while a load writes it or a build reads it
+    m_derived = new script::DerivedSeriesModel(m_session->store(), [this] { return !m_session->loading() && !m_plot->building(); }, {}, this);
     createDocks();
     createMenus();
 
@@ -64,6 +65,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_cancel, &QToolButton::clicked, m_session, &LogSession::cancel);
     connect(m_session, &LogSession::loaded, this, &MainWindow::onLoaded);
     m_plot->setDataBusy([this] { return m_session->loading(); });
+    m_session->setReadersBusy([this] { return m_plot->building(); });
+    connect(m_plot, &PlotArea::buildFinished, this, [this] {
+        m_session->storeReleased();
+        if (m_derived->busy())
+            m_derived->refresh(); // lands results that waited for the build
+    });
     connect(m_session, &LogSession::progress, this, [this](quint64 done, quint64 total) {
         m_progress->setVisible(true), m_cancel->setVisible(true);
         m_progress->setValue(total ? int(1000.0 * double(done) / double(total)) : 0);
@@ -89,9 +96,23 @@ MainWindow::MainWindow(QWidget* parent)
             inspectAt(x, false);
     });
     connect(m_plot, &PlotArea::clicked, this, [this](double x) { inspectAt(x, true); });
+    m_summaryTimer = new QTimer(this);
+    m_summaryTimer->setSingleShot(true);
+    m_summaryTimer->setObjectName("summary");
+    connect(m_summaryTimer, &QTimer::timeout, this, [this] {
+        if (m_plot->building()) { // it uses the builder: after it
+            m_summaryTimer->start(40);
+            return;
+        }
+        m_sinceSummary.start();
+        m_inspector->setSummary(m_plot->builder().summary(m_plot->selection()));
+    });
     connect(m_plot, &PlotArea::redrawn, this, [this] {
+        showSummarySoon();
         if (!std::isnan(m_pinned))
             inspectAt(m_pinned, true);
+        else if (!std::isnan(m_hoverWaiting))
+            inspectAt(std::exchange(m_hoverWaiting, std::nan("")), false);
     });
     connect(m_plot->controls(), &ControlsBar::settingsChanged, this, [this] {
         if (m_plot->settings().dark != (palette().color(QPalette::Window).lightness() < 128))
@@ -435,8 +456,15 @@ void MainWindow::updateSelection()
     s.groups = m_runs->groups(&s.groupNames);
     s.focusRun = m_runs->focusRun();
     s.weights = m_weights;
-    m_plot->setSelection(s);
-    m_inspector->setSummary(m_plot->builder().summary(s));
+    m_plot->setSelection(s); // the summary follows when it is drawn
+}
+
+void MainWindow::showSummarySoon()
+{
+    constexpr qint64 kIntervalMs = 250;
+    const qint64 since = m_sinceSummary.isValid() ? m_sinceSummary.elapsed() : kIntervalMs;
+    if (!m_summaryTimer->isActive())
+        m_summaryTimer->start(int(std::max<qint64>(0, kIntervalMs - since)));
 }
 
 void MainWindow::inspectAt(double x, bool pin)
@@ -444,6 +472,10 @@ void MainWindow::inspectAt(double x, bool pin)
     if (pin)
         m_pinned = x;
     m_plot->setCrosshair(x);
+    if (!pin && m_plot->building()) { // the builder is busy: show this step once it is drawn
+        m_hoverWaiting = x;
+        return;
+    }
     m_inspector->setRows(m_plot->builder().inspect(m_plot->selection(), m_plot->settings(), x), pin);
 }
 
@@ -460,8 +492,11 @@ void MainWindow::changeRole(const QString& tag, Role role)
         return;
     }
     RunStore& store = m_session->store();
-    if (m_session->loading())
+    if (m_session->loading()) {
+        statusBar()->showMessage(tr("Loading: change the role of '%1' once it is done").arg(tag), 5000);
         return;
+    }
+    m_plot->waitForBuild(); // it reads the roles
     store.setRole({}, tag.toStdString(), role);
     for (const QString& source : m_session->sources()) // persisted next to each logdir
         if (QFileInfo(source).isDir())
@@ -496,14 +531,15 @@ void MainWindow::applySession(const SessionState& state)
     for (const QString& src : state.sources)
         if (!m_session->sources().contains(src))
             missing << src;
-    if (!state.roleOverridesJson.isEmpty() && m_session->store().roleOverrides().fromJson(state.roleOverridesJson.toStdString()))
-        m_session->store().applyRoleOverrides();
-    if (!missing.isEmpty() || m_session->loading()) { // the rest applies once the runs are there
+    if (!missing.isEmpty() || m_session->loading()) { // it applies once the runs are there
         m_pendingSession = state;
         if (!missing.isEmpty())
             open(missing);
         return;
     }
+    m_plot->waitForBuild(); // it reads the roles
+    if (!state.roleOverridesJson.isEmpty() && m_session->store().roleOverrides().fromJson(state.roleOverridesJson.toStdString()))
+        m_session->store().applyRoleOverrides();
     m_runs->setFilter(state.runFilter);
     m_runs->setGroupRegex(state.groupRegex);
     for (const QString& r : m_runs->runs())

@@ -5,7 +5,11 @@
 #include "ui/exporter.h"
 #include "ui/session_file.h"
 
+#include <cmath>
+
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 #include <QStringList>
 
 #include <optional>
@@ -102,6 +106,8 @@ private:
     void addRecent(const QString& path);
     void fillRecentMenu();
     void updateStatus();
+    /// The summary table follows the plot at most 4 times a second: a live plot redraws 25.
+    void showSummarySoon();
 
     LogSession* m_session;
     PlotArea* m_plot;
@@ -121,6 +127,9 @@ private:
     QHash<QString, double> m_weights;
     std::optional<SessionState> m_pendingSession;
     double m_pinned;
+    double m_hoverWaiting = std::nan(""); // a hovered step waiting for a build to finish
+    QTimer* m_summaryTimer;
+    QElapsedTimer m_sinceSummary;
     bool m_liveStreaming = false;
     QString m_liveDetail;
 };
