@@ -51,26 +51,24 @@ bool dashOn(int column, Qt::PenStyle style)
 
 } // namespace
 
-void LineRaster::reset(QSize pixels)
+void LineRaster::reset(QSize image, int first, int count)
 {
-    m_width = std::max(0, pixels.width()), m_height = std::max(0, pixels.height());
+    m_offset = first, m_width = std::max(0, count), m_height = std::max(0, image.height());
     m_pixels.assign(std::size_t(m_width) * std::size_t(m_height), 0u);
-    m_top.assign(std::size_t(m_width), std::numeric_limits<float>::infinity());
-    m_bottom.assign(std::size_t(m_width), -std::numeric_limits<float>::infinity());
+    m_top.assign(std::size_t(m_width), kNone);
+    m_bottom.assign(std::size_t(m_width), -kNone);
 }
 
-QImage LineRaster::image() const
+void LineRaster::copyTo(uchar* bits, qsizetype bytesPerLine) const
 {
-    QImage image(m_width, m_height, QImage::Format_ARGB32_Premultiplied);
     constexpr int kTile = 32; // transposed tile by tile, so both sides stay in cache
     for (int c0 = 0; c0 < m_width; c0 += kTile)
         for (int r0 = 0; r0 < m_height; r0 += kTile)
             for (int r = r0; r < std::min(m_height, r0 + kTile); ++r) {
-                auto* row = reinterpret_cast<quint32*>(image.scanLine(r));
+                auto* row = reinterpret_cast<quint32*>(bits + r * bytesPerLine) + m_offset;
                 for (int c = c0; c < std::min(m_width, c0 + kTile); ++c)
                     row[c] = m_pixels[std::size_t(c) * std::size_t(m_height) + std::size_t(r)];
             }
-    return image;
 }
 
 void LineRaster::cover(int column, double y0, double y1)
@@ -87,12 +85,13 @@ void LineRaster::draw(std::span<const QPointF> points, const QColor& color, qrea
     if (points.empty() || columns == 0 || style == Qt::NoPen)
         return;
     // far outside the image a column number would overflow: those ends only need to be off it
+    const double offset = m_offset; // the stripe's columns count from 0
     const auto column = [columns](double x) { return int(std::floor(std::clamp(x, -2.0, double(columns) + 2))); };
-    int at = column(points[0].x()), lowest = at, highest = at; // x should not decrease; if it does, no span is left behind
+    int at = column(points[0].x() - offset), lowest = at, highest = at; // x should not decrease; if it does, no span is left behind
     if (points.size() == 1 && at >= 0 && at < columns)
         cover(at, points[0].y(), points[0].y());
     for (std::size_t i = 0; i + 1 < points.size(); ++i) {
-        const QPointF p = points[i], q = points[i + 1];
+        const QPointF p(points[i].x() - offset, points[i].y()), q(points[i + 1].x() - offset, points[i + 1].y());
         const int next = column(q.x());
         lowest = std::min(lowest, next), highest = std::max(highest, next);
         if (at == next) {
@@ -122,7 +121,7 @@ void LineRaster::fill(const QColor& color, qreal width, Qt::PenStyle style)
     for (int c = m_first; c <= m_last; ++c) {
         const double top = double(std::exchange(m_top[std::size_t(c)], kNone)) - half;
         const double bottom = double(std::exchange(m_bottom[std::size_t(c)], -kNone)) + half;
-        if (!(top < bottom) || !dashOn(c, style))
+        if (!(top < bottom) || !dashOn(c + m_offset, style))
             continue;
         // rows the span covers partly (its ends, antialiased) and wholly (plain stores when opaque)
         const double clippedTop = std::max(top, 0.0), clippedBottom = std::min(bottom, double(rows));

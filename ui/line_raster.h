@@ -16,20 +16,21 @@ namespace losslens::ui {
 
 class LineRaster {
 public:
-    /// Starts over on a transparent image of `pixels`, keeping the memory of earlier ones.
-    void reset(QSize pixels);
+    /// Starts over, transparent, on the columns [first, first + count) of an image of `image`
+    /// pixels: stripes of one image can be drawn on different threads.
+    void reset(QSize image, int first, int count);
 
     /// Draws the polyline through `points` (image pixels, x not decreasing) `width` pixels wide
     /// over what is drawn already; dash styles repeat along x.
     void draw(std::span<const QPointF> points, const QColor& color, qreal width, Qt::PenStyle style);
-    /// What was drawn, premultiplied ARGB.
-    QImage image() const;
+    /// Writes the stripe into the premultiplied ARGB pixels of the image (`bytesPerLine` apart).
+    void copyTo(uchar* bits, qsizetype bytesPerLine) const;
 
 private:
     void cover(int column, double y0, double y1);
     void fill(const QColor& color, qreal width, Qt::PenStyle style);
 
-    int m_width = 0, m_height = 0;
+    int m_offset = 0, m_width = 0, m_height = 0; // the stripe's first column, its width; the image's height
     // column by column: a span is then contiguous, where image rows would put each of its
     // pixels on another cache line
     std::vector<quint32> m_pixels;

@@ -1,6 +1,7 @@
-// A pan/zoom redraw of the viewer with 10 runs × 8 tags × 1 M points: M4 decimation for the
-// visible range (smoothing is cached per series, as in the app) plus rendering the chart into an
-// image offscreen — against handing the raw points to Qt Charts.
+// A pan/zoom redraw of the viewer with 10 runs × 8 tags × 1 M points, the way the app makes it:
+// M4 decimation for the visible range (smoothing is cached per series) and the dense lines drawn
+// (on the app's plot worker), then handed to the chart and the chart rendered into an image
+// offscreen — against handing the raw points to Qt Charts.
 
 #include "core/runs/run_store.h"
 #include "ui/chart_view.h"
@@ -97,72 +98,86 @@ void render(ChartView& view)
     view.render(&painter, QRectF(QPointF(0, 0), QSizeF(kImage)));
 }
 
-// One redraw after a pan or zoom: re-decimate every series for the new x range, replace() the
-// series' points, render. Alternates between the full range and a zoomed, panned window.
+// What every frame benchmark starts from: the store, the selection, a builder whose caches
+// (smoothing, pyramids) are filled, and the chart showing the whole range.
+struct Frame {
+    explicit Frame(std::size_t points) : store(::store(points)), sel(selection(store)), builder(store), view(chart())
+    {
+        settings.smoothing = 0.6;
+        settings.showRaw = false;
+        builder.build(sel, settings, std::nullopt, view.plotColumns()); // smoothing + pyramids, cached
+        first = builder.build(sel, settings, std::nullopt, view.plotColumns());
+        view.setPlot(first.curves, first.spec, false);
+    }
+    RunStore& store;
+    Selection sel;
+    ViewSettings settings;
+    PlotBuilder builder;
+    ChartView& view;
+    Plot first;
+};
+
+// One redraw after a pan or zoom: re-decimate every series for the new x range and draw the
+// lines (the app's worker), hand them to the chart, render it (the GUI thread). Alternates
+// between the full range and a zoomed, panned window.
 void BM_RenderFrame(benchmark::State& state)
 {
     app();
     const auto points = std::size_t(state.range(0));
-    RunStore& s = store(points);
-    const Selection sel = selection(s);
-    ViewSettings settings;
-    settings.smoothing = 0.6;
-    settings.showRaw = false;
-    PlotBuilder builder(s);
-    ChartView& view = chart();
-    builder.build(sel, settings, std::nullopt, view.plotColumns()); // smoothing + pyramids, cached
-    const Plot first = builder.build(sel, settings, std::nullopt, view.plotColumns());
-    view.setPlot(first.curves, first.spec, false);
+    Frame f(points);
+    ChartView& view = f.view;
     std::size_t frame = 0, drawn = 0;
     const double span = double(points - 1);
     for (auto _ : state) {
         const double from = (frame % 2) ? span * 0.05 * double(frame % 7) : 0.0;
         const double to = (frame % 2) ? from + span * 0.6 : span;
         ++frame;
-        const Plot plot = builder.build(sel, settings, std::pair{from, to}, view.plotColumns());
-        view.setPlot(plot.curves, plot.spec, false);
+        const std::pair<double, double> zoom{from, to};
+        const Plot plot = f.builder.build(f.sel, f.settings, zoom, view.plotColumns());
+        const PrerenderedCurves lines = ChartView::prerender(plot.curves, plot.spec, std::nullopt, view.plotAreaSize(), 1.0);
+        view.setPlot(plot.curves, plot.spec, false, lines);
         render(view);
         drawn = 0;
         for (const Curve& c : plot.curves)
             drawn += std::size_t(c.points.size());
     }
-    state.counters["series"] = double(first.curves.size());
-    state.counters["points_total"] = double(s.pointCount());
+    state.counters["series"] = double(f.first.curves.size());
+    state.counters["points_total"] = double(f.store.pointCount());
     state.counters["points_drawn"] = double(drawn);
 }
 BENCHMARK(BM_RenderFrame)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->MeasureProcessCPUTime()->UseRealTime();
 
-// The parts of that frame, to see where its time goes: decimation, handing the decimated curves
-// to the view (axes, legend, gap markers), and rendering them.
-enum class FramePart { Decimate, SetPlot, Render, RenderEmpty };
+// The parts of that frame, to see where its time goes: decimation, drawing the lines, handing
+// both to the view (axes, legend, gap markers), and rendering the chart.
+enum class FramePart { Decimate, DrawLines, SetPlot, Render, RenderEmpty };
 
 void BM_RenderFramePart(benchmark::State& state, FramePart part)
 {
     app();
     const auto points = std::size_t(state.range(0));
-    RunStore& s = store(points);
-    const Selection sel = selection(s);
-    ViewSettings settings;
-    settings.smoothing = 0.6;
-    settings.showRaw = false;
-    PlotBuilder builder(s);
-    ChartView& view = chart();
+    Frame f(points);
+    ChartView& view = f.view;
     const double span = double(points - 1);
     const std::pair<double, double> ranges[] = {{0.0, span}, {span * 0.1, span * 0.7}};
-    const Plot plots[] = {builder.build(sel, settings, ranges[0], view.plotColumns()), builder.build(sel, settings, ranges[1], view.plotColumns())};
-    view.setPlot(part == FramePart::RenderEmpty ? QList<Curve>{} : plots[0].curves, plots[0].spec, false);
+    const Plot plots[] = {f.builder.build(f.sel, f.settings, ranges[0], view.plotColumns()),
+                          f.builder.build(f.sel, f.settings, ranges[1], view.plotColumns())};
+    const auto lines = [&](std::size_t k) { return ChartView::prerender(plots[k].curves, plots[k].spec, std::nullopt, view.plotAreaSize(), 1.0); };
+    const PrerenderedCurves drawn[] = {lines(0), lines(1)};
+    view.setPlot(part == FramePart::RenderEmpty ? QList<Curve>{} : plots[0].curves, plots[0].spec, false, drawn[0]);
     std::size_t frame = 0;
     for (auto _ : state) {
         const std::size_t k = frame++ % 2;
         switch (part) {
-        case FramePart::Decimate: benchmark::DoNotOptimize(builder.build(sel, settings, ranges[k], view.plotColumns()).curves.data()); break;
-        case FramePart::SetPlot: view.setPlot(plots[k].curves, plots[k].spec, false); break;
+        case FramePart::Decimate: benchmark::DoNotOptimize(f.builder.build(f.sel, f.settings, ranges[k], view.plotColumns()).curves.data()); break;
+        case FramePart::DrawLines: benchmark::DoNotOptimize(lines(k).image.constBits()); break;
+        case FramePart::SetPlot: view.setPlot(plots[k].curves, plots[k].spec, false, drawn[k]); break;
         case FramePart::Render:
         case FramePart::RenderEmpty: render(view); break;
         }
     }
 }
 BENCHMARK_CAPTURE(BM_RenderFramePart, decimate, FramePart::Decimate)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_CAPTURE(BM_RenderFramePart, draw_lines, FramePart::DrawLines)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_CAPTURE(BM_RenderFramePart, set_plot, FramePart::SetPlot)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_CAPTURE(BM_RenderFramePart, render_axes_only, FramePart::RenderEmpty)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_CAPTURE(BM_RenderFramePart, render, FramePart::Render)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
