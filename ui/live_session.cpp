@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <chrono>
@@ -98,8 +99,7 @@ void LiveSession::startDemo(int steps, int intervalMs, const QString& run)
     const QString host = server.address.host.isLoopback() ? server.address.host.toString() : QStringLiteral("127.0.0.1");
     live::ClientOptions client{.host = host.toStdString(),
                                .port = m_server->port(),
-                               .run = (run.isEmpty() ? "demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss") : run)
-                                          .toStdString(),
+                               .run = run.toStdString(),
                                .token = server.token.toStdString()};
     m_demoStop = false;
     m_demo = std::thread([this, client, steps, intervalMs] {
@@ -114,6 +114,15 @@ void LiveSession::startDemo(int steps, int intervalMs, const QString& run)
         }
         stream.sync(2000);
     });
+}
+
+void LiveSession::removeDemoRecordings(const QString& directory)
+{
+    const QDir dir(directory.isEmpty() ? defaultDirectory() : directory);
+    static const QRegularExpression demoRun(QStringLiteral("^demo(-\\d{8}-\\d{6})?$"));
+    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (demoRun.match(name).hasMatch())
+            QDir(dir.filePath(name)).removeRecursively();
 }
 
 void LiveSession::stopDemo()

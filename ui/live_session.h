@@ -43,8 +43,12 @@ public:
     bool start(const LiveOptions& options, QString* error = nullptr);
     void stop();
     /// Trains the demo model on a background thread, streaming each step into this session's
-    /// server as run `run` (one step every `intervalMs`, so it can be watched).
-    void startDemo(int steps = 3000, int intervalMs = 5, const QString& run = {});
+    /// server as run `run`, "demo" by default (one step every `intervalMs`, so it can be watched).
+    void startDemo(int steps = 3000, int intervalMs = 5, const QString& run = QStringLiteral("demo"));
+    /// Deletes earlier demo recordings from `directory` (defaultDirectory() when empty): the
+    /// "demo" run folder, and the "demo-<date>-<time>" ones earlier versions made. Call before
+    /// start(), which reopens what the folder holds, so each demo starts over instead of piling up.
+    static void removeDemoRecordings(const QString& directory = {});
 
     bool isListening() const { return m_server && m_server->isRunning(); }
     quint16 port() const { return m_server ? m_server->port() : 0; }

@@ -163,6 +163,8 @@ int main(int argc, char** argv)
     QObject::connect(&live, &losslens::ui::LiveSession::stateChanged, &window,
                      [&window](bool listening, const QString& summary) { window.setLiveState(listening, summary); });
     if (parser.isSet(listen) || parser.isSet(demo)) {
+        if (parser.isSet(demo))
+            losslens::ui::LiveSession::removeDemoRecordings();
         losslens::ui::LiveOptions options;
         options.token = parser.value(token);
         QString error;

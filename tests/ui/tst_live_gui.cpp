@@ -7,6 +7,8 @@
 #include "ui/log_session.h"
 #include "ui/plot_builder.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -50,6 +52,7 @@ private slots:
     void growingCachesEqualAFreshStart();
     void reopensPreviousRuns();
     void demoStreamsIntoItself();
+    void demoStartsOver();
 };
 
 void TestLiveGui::showsAStream()
@@ -166,6 +169,21 @@ void TestLiveGui::reopensPreviousRuns()
     LiveSession live(session);
     QVERIFY(live.start(loopback(dir.path())));
     QTRY_COMPARE_WITH_TIMEOUT(points(session, "earlier", "loss"), std::size_t{1}, 10000);
+}
+
+// Each --demo deletes the earlier demo recordings (its own runs only) before the folder reopens.
+void TestLiveGui::demoStartsOver()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList runs{"demo", "demo-20261129-120000", "demo-gui", "mtl-seed0", "demo-2026"};
+    for (const QString& r : runs) {
+        QVERIFY(QDir(dir.path()).mkpath(r));
+        QFile f(QDir(dir.path()).filePath(r + "/live.jsonl"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    LiveSession::removeDemoRecordings(dir.path());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), (QStringList{"demo-2026", "demo-gui", "mtl-seed0"}));
 }
 
 void TestLiveGui::demoStreamsIntoItself()
