@@ -49,7 +49,9 @@ bool drawable(double y, bool logY) { return std::isfinite(y) && (!logY || y > 0)
 
 ChartView::ChartView(QWidget* parent)
     : QWidget(parent), m_chart(new QChart), m_canvas(new ChartCanvas(m_chart, this)), m_crosshair(new QGraphicsLineItem(m_chart)),
-      m_layer(new CurveLayer(m_chart, [this] { return mapping(); })), m_crosshairX(std::nan(""))
+      m_layer(new CurveLayer(
+          m_chart, [this] { return mapping(); }, [this] { emit linesStale(); })),
+      m_crosshairX(std::nan(""))
 {
     m_layer->setZValue(50); // above the areas, below the crosshair
     m_canvas->setRenderHint(QPainter::Antialiasing);
@@ -230,8 +232,11 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
     // new legend markers only show once the legend is laid out (a posted event): do it now, so a
     // grab or render right after setPlot has its legend
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-    if (!prerendered.image.isNull() && prerendered.ranges == fitted && prerendered.area == m_chart->plotArea().size())
-        m_layer->setPrerendered(prerendered.image, mapping(), prerendered.scale);
+    if (!prerendered.image.isNull() && prerendered.ranges == fitted) { // drawn for the area it was built for
+        PlotMapping drawnFor = mapping();
+        drawnFor.area.setSize(prerendered.area);
+        m_layer->setPrerendered(prerendered.image, drawnFor, prerendered.scale);
+    }
 
     // NaN/Inf: a marker at the bottom of the plot, never a broken axis
     if (!gapXs.isEmpty()) {
@@ -305,7 +310,7 @@ PrerenderedCurves ChartView::prerender(const QList<Curve>& curves, const PlotSpe
     if (!CurveLayer::dense(lines) || area.isEmpty())
         return {};
     const FittedRanges r = fitRanges(curves, spec, visibleX);
-    const QImage image = CurveLayer::rasterize(lines, {QRectF(QPointF(), area), r.x0, r.x1, r.y0, r.y1, spec.logY}, scale);
+    const QImage image = CurveLayer::rasterize(lines, {QRectF(QPointF(), area), r.x0, r.x1, r.y0, r.y1, spec.logY}, scale, CurveLayer::Threads::All);
     return {image, area, scale, r};
 }
 

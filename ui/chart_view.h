@@ -132,6 +132,8 @@ signals:
     void hovered(double x);
     /// The plot area's width changed: the curves want decimating for the new column count.
     void plotColumnsChanged(int columns);
+    /// Lines drawn ahead were shown stretched: the plot area changed size since they were drawn.
+    void linesStale();
     void clicked(double x);
 
 private:

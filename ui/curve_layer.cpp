@@ -49,8 +49,8 @@ struct Projection {
 
 } // namespace
 
-CurveLayer::CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mapping)
-    : QGraphicsItem(parent), m_mapping(std::move(mapping))
+CurveLayer::CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mapping, std::function<void()> stale)
+    : QGraphicsItem(parent), m_mapping(std::move(mapping)), m_stale(std::move(stale))
 {
 }
 
@@ -94,7 +94,7 @@ void CurveLayer::areaChanged()
 
 QRectF CurveLayer::boundingRect() const { return m_area; }
 
-QImage CurveLayer::rasterize(const QList<Curve>& curves, const PlotMapping& mapping, qreal scale)
+QImage CurveLayer::rasterize(const QList<Curve>& curves, const PlotMapping& mapping, qreal scale, Threads threads)
 {
     const Projection project(mapping);
     const QSize size(int(std::ceil(mapping.area.width() * scale)), int(std::ceil(mapping.area.height() * scale)));
@@ -103,7 +103,7 @@ QImage CurveLayer::rasterize(const QList<Curve>& curves, const PlotMapping& mapp
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     uchar* bits = image.bits(); // taken here: the stripes write their own columns of it
     // one vertical stripe per core, each drawing every curve's part in it
-    const int count = std::clamp(QThread::idealThreadCount(), 1, 8);
+    const int count = threads == Threads::All ? std::clamp(QThread::idealThreadCount(), 1, 8) : 1;
     std::vector<int> stripes(static_cast<std::size_t>(count));
     std::iota(stripes.begin(), stripes.end(), 0);
     QtConcurrent::blockingMap(stripes, [&](int stripe) {
@@ -167,9 +167,18 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
     const bool pixels = painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::Raster &&
                         device.type() <= QTransform::TxScale && scale > 0 && device.m22() == scale;
     if (m_dense && pixels) {
-        const bool ready = !m_prerendered.image.isNull() && m_prerendered.scale == scale && m_prerendered.mapping.sameScale(m);
-        const QImage image = ready ? m_prerendered.image : rasterize(m_curves, m, scale);
-        painter->drawImage(m.area.topLeft(), image);
+        const bool ready = !m_prerendered.image.isNull() && m_prerendered.scale == scale && m_prerendered.mapping.sameRanges(m);
+        if (ready && !m_prerendered.mapping.sameScale(m)) {
+            // new axis labels moved the plot area's edges by a few pixels: stretched for now,
+            // while the picture is drawn again for the new size
+            painter->setRenderHint(QPainter::SmoothPixmapTransform);
+            painter->drawImage(m.area, m_prerendered.image);
+            if (m_stale)
+                m_stale();
+        } else {
+            // this thread alone: the pool's threads run background work at a lower priority
+            painter->drawImage(m.area.topLeft(), ready ? m_prerendered.image : rasterize(m_curves, m, scale, Threads::This));
+        }
         painter->restore();
         return;
     }

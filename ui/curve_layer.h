@@ -23,17 +23,16 @@ struct PlotMapping {
     QRectF area;
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     bool logY = false;
+    bool sameRanges(const PlotMapping& o) const { return x0 == o.x0 && x1 == o.x1 && y0 == o.y0 && y1 == o.y1 && logY == o.logY; }
     /// Draws the same pixels wherever the area is.
-    bool sameScale(const PlotMapping& o) const
-    {
-        return area.size() == o.area.size() && x0 == o.x0 && x1 == o.x1 && y0 == o.y0 && y1 == o.y1 && logY == o.logY;
-    }
+    bool sameScale(const PlotMapping& o) const { return area.size() == o.area.size() && sameRanges(o); }
 };
 
 class CurveLayer : public QGraphicsItem {
 public:
-    /// `mapping` is asked at every paint, so zooming needs no bookkeeping here.
-    CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mapping);
+    /// `mapping` is asked at every paint, so zooming needs no bookkeeping here. `stale` is called
+    /// when a picture drawn ahead was shown stretched to a plot area that has since changed size.
+    CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mapping, std::function<void()> stale = {});
 
     /// The line curves to draw; their non-finite (on log y, non-positive) points are gaps.
     void setCurves(QList<Curve> curves);
@@ -47,8 +46,10 @@ public:
 
     /// Whether `curves` are drawn as pixel-column spans (on pixels) or one-pixel lines (vectors).
     static bool dense(const QList<Curve>& curves);
-    /// Dense `curves` drawn into an image of `mapping.area` at `scale` pixels per unit; any thread.
-    static QImage rasterize(const QList<Curve>& curves, const PlotMapping& mapping, qreal scale);
+    enum class Threads { This, All };
+    /// Dense `curves` drawn into an image of `mapping.area` at `scale` pixels per unit, on this
+    /// thread or on every core; from any thread.
+    static QImage rasterize(const QList<Curve>& curves, const PlotMapping& mapping, qreal scale, Threads threads);
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
@@ -57,6 +58,7 @@ private:
     static void collapseColumns(QPolygonF& polyline);
 
     std::function<PlotMapping()> m_mapping;
+    std::function<void()> m_stale;
     static constexpr qsizetype kWidePenPoints = 50'000; ///< above this, curves are dense
     QList<Curve> m_curves;
     bool m_dense = false;

@@ -35,6 +35,7 @@ PlotArea::PlotArea(const RunStore& store, QWidget* parent)
     connect(m_chart, &ChartView::xRangeChanged, this, &PlotArea::onUserZoom);
     connect(m_compare, &CompareView::xRangeChanged, this, &PlotArea::onUserZoom);
     connect(m_chart, &ChartView::plotColumnsChanged, this, &PlotArea::scheduleRedraw);
+    connect(m_chart, &ChartView::linesStale, this, &PlotArea::scheduleRedraw);
     connect(m_chart, &ChartView::hovered, this, &PlotArea::hovered);
     connect(m_compare, &CompareView::hovered, this, &PlotArea::hovered);
     connect(m_chart, &ChartView::clicked, this, &PlotArea::clicked);
