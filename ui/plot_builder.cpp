@@ -57,7 +57,21 @@ double PlotBuilder::Prepared::xAt(const Series& s, std::size_t i) const
 
 QColor PlotBuilder::tagColor(const std::string& tag) const
 {
-    std::map<std::string, std::size_t> order; // logged tags: their order of appearance
+    // assigned again only when series come or go (a role edit invalidates): asked for every curve
+    std::size_t seriesCount = 0;
+    for (const auto& run : m_store.runs())
+        seriesCount += run->allSeries().size();
+    if (seriesCount != m_tagColorsFor) {
+        m_tagColors = assignTagColors();
+        m_tagColorsFor = seriesCount;
+    }
+    const auto it = m_tagColors.find(tag);
+    return QColor::fromRgb(kPalette[(it == m_tagColors.end() ? 0 : it->second) % kPalette.size()]);
+}
+
+std::unordered_map<std::string, std::size_t> PlotBuilder::assignTagColors() const
+{
+    std::unordered_map<std::string, std::size_t> order; // logged tags: their order of appearance
     std::vector<std::string> derived;
     std::vector<bool> taken(kPalette.size(), false); // slots of plotted logged tags
     for (const auto& run : m_store.runs())
@@ -72,8 +86,7 @@ QColor PlotBuilder::tagColor(const std::string& tag) const
             ++slot;
         order.try_emplace(derived[k], slot < kPalette.size() ? slot : k);
     }
-    const auto it = order.find(tag);
-    return QColor::fromRgb(kPalette[(it == order.end() ? 0 : it->second) % kPalette.size()]);
+    return order;
 }
 
 const Run* PlotBuilder::findRun(const QString& name) const { return m_store.findRun(name.toStdString()); }
@@ -140,12 +153,14 @@ const PlotBuilder::Prepared& PlotBuilder::prepare(const Run& run, const Series& 
         p = Prepared();
         p.smoothing = settings.smoothing, p.kind = settings.smoothingKind, p.xMode = settings.xAxis, p.xOrigin = origin;
     }
+    // the raw values' pyramid only when they are drawn: it is a view cache of 2.3 bytes a point
+    if (settings.showRaw || settings.smoothing <= 0)
+        p.rawPyramid.extend(series.values());
     if (p.size == series.size() && p.size > 0)
         return p;
     const auto steps = series.steps();
     for (std::size_t i = p.x.size(); wallX && i < series.size(); ++i)
         p.x.push_back(plotX(settings.xAxis, steps[i], walls[i], origin));
-    p.rawPyramid.extend(series.values());
     if (settings.smoothing > 0 && settings.smoothingKind == analysis::SmoothingKind::Ema) {
         if (analysis::extendEma(series.values(), settings.smoothing, p.ema, p.smoothed) < p.smoothPyramid.size())
             p.smoothPyramid = {}; // a constant start got smoothed: summarise it again
@@ -166,6 +181,8 @@ QList<QPointF> PlotBuilder::decimated(const Series& series, const Prepared& p, b
     const bool useSmoothed = smoothed && !p.smoothed.empty();
     const std::span<const double> y = useSmoothed ? std::span<const double>(p.smoothed) : series.values();
     const auto* pyramid = useSmoothed ? &p.smoothPyramid : &p.rawPyramid;
+    if (pyramid->size() != y.size())
+        pyramid = nullptr; // not built for these values (raw curves off when it was prepared)
     QList<QPointF> out;
     if (series.empty())
         return out;

@@ -52,7 +52,7 @@ public:
     explicit PlotBuilder(const RunStore& store) : m_store(store) {}
 
     /// Forgets every cached smoothing, pyramid and summary.
-    void invalidate() { m_cache.clear(), m_stats.clear(); }
+    void invalidate() { m_cache.clear(), m_stats.clear(), m_tagColorsFor = kNoColors; }
     /// The points of `series` from `firstChanged` on are new or were replaced (RunStoreObserver's
     /// pointsAppended). Points only appended are smoothed and summarised from where the cache
     /// stopped; replaced ones make the series' cache start over.
@@ -114,6 +114,10 @@ private:
         analysis::CurveStats stats;
     };
     mutable std::unordered_map<const Series*, CachedStats> m_stats;
+    std::unordered_map<std::string, std::size_t> assignTagColors() const;
+    static constexpr std::size_t kNoColors = static_cast<std::size_t>(-1);
+    mutable std::unordered_map<std::string, std::size_t> m_tagColors; // tag → palette slot
+    mutable std::size_t m_tagColorsFor = kNoColors;                  // the series count they were assigned for
 };
 
 /// Converts a (relative hours / wall ms) x to the plot's units; step mode returns the step.
