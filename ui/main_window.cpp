@@ -100,7 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setObjectName("summary");
     connect(m_summaryTimer, &QTimer::timeout, this, [this] {
-        if (m_plot->building()) { // it uses the builder: after it
+        if (m_plot->building() || m_session->loading()) { // it reads the builder and the store: after them
             m_summaryTimer->start(40);
             return;
         }
@@ -273,6 +273,11 @@ void MainWindow::chooseExport()
 
 bool MainWindow::exportTo(const QString& path, ExportFormat format, const ImageOptions& options, QString* error)
 {
+    if (m_session->loading()) { // the store is being written
+        if (error)
+            *error = tr("the logs are still being read; export once they are loaded");
+        return false;
+    }
     m_plot->redrawNow();
     if (format == ExportFormat::Png || format == ExportFormat::Svg || format == ExportFormat::Pdf)
         return exportCharts(m_plot->visibleCharts(), path, format, options, error);
@@ -472,8 +477,9 @@ void MainWindow::inspectAt(double x, bool pin)
     if (pin)
         m_pinned = x;
     m_plot->setCrosshair(x);
-    if (!pin && m_plot->building()) { // the builder is busy: show this step once it is drawn
-        m_hoverWaiting = x;
+    if (m_plot->building() || m_session->loading()) { // the builder or the store is busy: once it is drawn
+        if (!pin)
+            m_hoverWaiting = x;
         return;
     }
     m_inspector->setRows(m_plot->builder().inspect(m_plot->selection(), m_plot->settings(), x), pin);
