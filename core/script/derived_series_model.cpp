@@ -98,7 +98,7 @@ bool DerivedSeriesModel::current(const Job& job)
     return e && e->version == job.version && !e->stopped;
 }
 
-bool DerivedSeriesModel::busy() const { return m_running || !m_queue.empty() || !m_landings.empty(); }
+bool DerivedSeriesModel::busy() const { return m_running || !m_queue.empty() || !m_landings.empty() || m_refreshWaiting; }
 
 void DerivedSeriesModel::define(DerivedDefinition definition)
 {
@@ -161,7 +161,8 @@ void DerivedSeriesModel::setDefinitions(const std::vector<DerivedDefinition>& de
 
 void DerivedSeriesModel::refresh()
 {
-    if (!m_storeReadable())
+    m_refreshWaiting = !m_storeReadable(); // the owner calls again once the store is free
+    if (m_refreshWaiting)
         return;
     bool removed = false;
     for (const std::string& name : std::exchange(m_removals, {}))

@@ -59,7 +59,8 @@ public:
     /// Evaluates what is out of date (new runs, grown or changed inputs, edited definitions) and
     /// lands results that waited for the store. Call after every load.
     void refresh();
-    /// True while evaluations are queued, running or waiting for the store.
+    /// True while evaluations are queued, running or waiting for the store (and while a
+    /// refresh() waits for it).
     bool busy() const;
 
 signals:
@@ -114,6 +115,7 @@ private:
     std::optional<std::pair<Job, quint64>> m_running; // the job and its worker request
     std::vector<Landing> m_landings;
     std::vector<std::string> m_removals; // derived tags to drop once the store is readable
+    bool m_refreshWaiting = false;       // refresh() was called while the store was not readable
     std::map<std::pair<std::string, std::string>, Outcome> m_outcomes;
     bool m_settled = true; // settled() was emitted since the last job was queued
 };

@@ -453,6 +453,7 @@ void TestDerivedSeries::modelWaitsWhileTheStoreIsBusy()
     model.define(remainder());
     QTest::qWait(50);
     QVERIFY(!store.findRun("r0")->find("unexplained"));
+    QVERIFY(model.busy()); // a definition waiting for the store is work to do: the owner refreshes
     readable = true;
     model.refresh(); // what the window calls once the load is done
     QTRY_VERIFY(!model.busy());
