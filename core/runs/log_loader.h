@@ -31,8 +31,14 @@ struct LoadOptions {
     unsigned threads = 0;
     /// Called on the thread that called update(), a few times a second and once at the end.
     std::function<void(const LoadProgress&)> progress = {};
-    /// Set (from any thread) to stop update() early; what was fully read stays in the store.
+    /// Set (from any thread) to stop update() early. What was read stays in the store: the file
+    /// being merged up to the block its parser was on (the next update() reads on from there),
+    /// the files before it whole.
     const std::atomic<bool>* cancel = nullptr;
+    /// Records are merged block by block as they are parsed, files in order, so records parsed
+    /// ahead wait; parsers pause while this many bytes of them wait (the file being merged always
+    /// goes on). 0 means 32 MB per parser thread.
+    std::size_t readAheadBytes = 0;
 };
 
 struct LoadReport {
@@ -40,6 +46,9 @@ struct LoadReport {
     std::size_t filesRead = 0;
     std::vector<formats::Warning> warnings;
     bool cancelled = false;
+    /// The most bytes of parsed records that waited to be merged at once (at most readAheadBytes
+    /// plus one block's records per parser thread and one being merged).
+    std::size_t peakReadAheadBytes = 0;
 };
 
 /// Reads logs (files or logdirs, scanned again on every update() so new files are found) into

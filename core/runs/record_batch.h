@@ -26,11 +26,22 @@ public:
     /// Appends every buffered record to `store` (records that name no run go to `defaultRun`,
     /// created with `source`), notifies its observers once per series, moves the warnings to
     /// `warnings` and empties the batch (tags stay known). Returns the number of points merged.
+    /// `expectedMore`: how many more points are likely to follow per point of this batch (a part
+    /// of a file: the bytes left over the bytes parsed); a series that must grow makes room for
+    /// them at once (with 0 it doubles, as a vector does).
     std::size_t mergeInto(RunStore& store, std::string_view defaultRun, std::string_view source,
-                          std::vector<formats::Warning>& warnings);
+                          std::vector<formats::Warning>& warnings, double expectedMore = 0);
+    /// Moves the buffered records and warnings into a batch of their own, to be merged while this
+    /// one fills again (tags stay known here).
+    RecordBatch takeRecords();
+    /// Releases the spare capacity of the store's series this batch's tags went to (when a file
+    /// was read in bulk: its series grew while its records came in).
+    void shrinkSeries(RunStore& store, std::string_view defaultRun) const;
     /// Drops buffered records and warnings.
     void clear();
     std::size_t pointCount() const;
+    /// Bytes held by the buffered records (the columns' capacity).
+    std::size_t memoryBytes() const;
 
 private:
     struct Column {

@@ -8,9 +8,9 @@ std::size_t Series::truncateFrom(std::int64_t step)
 {
     const auto it = std::lower_bound(m_steps.begin(), m_steps.end(), step);
     const auto keep = static_cast<std::size_t>(it - m_steps.begin());
-    m_steps.resize(keep);
-    m_wallTimes.resize(keep);
-    m_values.resize(keep);
+    m_steps.truncate(keep);
+    m_wallTimes.truncate(keep);
+    m_values.truncate(keep);
     return keep;
 }
 
@@ -25,10 +25,9 @@ std::size_t Series::append(std::span<const std::int64_t> steps, std::span<const 
             ++end;
         if (!m_steps.empty() && steps[begin] < m_steps.back())
             first = std::min(first, truncateFrom(steps[begin]));
-        m_steps.insert(m_steps.end(), steps.begin() + static_cast<std::ptrdiff_t>(begin), steps.begin() + static_cast<std::ptrdiff_t>(end));
-        m_wallTimes.insert(m_wallTimes.end(), wallTimes.begin() + static_cast<std::ptrdiff_t>(begin),
-                           wallTimes.begin() + static_cast<std::ptrdiff_t>(end));
-        m_values.insert(m_values.end(), values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(end));
+        m_steps.append(steps.data() + begin, end - begin);
+        m_wallTimes.append(wallTimes.data() + begin, end - begin);
+        m_values.append(values.data() + begin, end - begin);
         begin = end;
     }
     return first;
@@ -51,9 +50,9 @@ std::optional<std::size_t> Series::indexAtOrBefore(std::int64_t step) const
 
 void Series::shrinkToFit()
 {
-    m_steps.shrink_to_fit();
-    m_wallTimes.shrink_to_fit();
-    m_values.shrink_to_fit();
+    m_steps.shrinkToFit();
+    m_wallTimes.shrinkToFit();
+    m_values.shrinkToFit();
 }
 
 std::size_t Series::memoryBytes() const

@@ -2,12 +2,12 @@
 // One tag's points in one run, stored columnar: every point kept, 24 bytes each.
 
 #include "core/runs/role.h"
+#include "core/runs/series_column.h"
 
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
 
 namespace losslens {
 
@@ -59,10 +59,12 @@ public:
 
     /// Index of the last point with step ≤ `step`, if any.
     std::optional<std::size_t> indexAtOrBefore(std::int64_t step) const;
-    /// Releases spare capacity (after loading); resident memory is then 24 bytes per point.
+    /// Releases spare capacity (after loading); resident memory is then 24 bytes per point. Cheap:
+    /// the columns shrink in place, nothing is copied.
     void shrinkToFit();
     /// Bytes held by the three columns (their capacity).
     std::size_t memoryBytes() const;
+    std::size_t capacity() const { return m_steps.capacity(); }
     void reserve(std::size_t points);
 
 private:
@@ -72,9 +74,9 @@ private:
     Role m_role;
     bool m_roleOverridden = false;
     bool m_derived = false;
-    std::vector<std::int64_t> m_steps;
-    std::vector<double> m_wallTimes;
-    std::vector<double> m_values;
+    SeriesColumn<std::int64_t> m_steps;
+    SeriesColumn<double> m_wallTimes;
+    SeriesColumn<double> m_values;
 };
 
 } // namespace losslens

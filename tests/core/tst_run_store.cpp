@@ -3,6 +3,7 @@
 
 #include "log_records.h"
 #include "printers.h"
+#include "test_timing.h"
 
 #include "core/formats/event_writer.h"
 #include "core/runs/log_loader.h"
@@ -16,8 +17,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <thread>
 
 using namespace losslens;
@@ -34,6 +38,13 @@ void writeText(const QString& path, const QByteArray& text)
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(text);
 }
+
+// Calls `hook` on every append, on the merging thread (to hold a merge back, or to cancel one).
+struct HookObserver : RunStoreObserver {
+    explicit HookObserver(std::function<void()> f) : hook(std::move(f)) {}
+    void pointsAppended(const Run&, const Series&, std::size_t) override { hook(); }
+    std::function<void()> hook;
+};
 
 struct CountingObserver : RunStoreObserver {
     void runAdded(const Run&) override { ++runs; }
@@ -69,6 +80,10 @@ private slots:
     void loaderMergesRunsInNameOrder();
     void loaderKeepsOpenedFoldersApart();
     void loaderProgressAndCancel();
+    void loaderBoundsReadAhead_data();
+    void loaderBoundsReadAhead();
+    void loaderCancelKeepsWhatWasMerged();
+    void loaderLeavesNoSpareCapacity();
     void followsGrowingFile();
     void followsTruncatedAndRewrittenFiles();
     void summaryShares();
@@ -359,6 +374,120 @@ void TestRunStore::loaderProgressAndCancel()
     QCOMPARE(cancelled.pointCount(), 0u);
     cancel = false; // a later update reads everything
     QCOMPARE(stopped.update().newPoints, 80000u);
+}
+
+void TestRunStore::loaderBoundsReadAhead_data()
+{
+    QTest::addColumn<std::size_t>("limit");
+    QTest::newRow("1 byte: only the file being merged goes on") << std::size_t{1};
+    QTest::newRow("about three files") << std::size_t{300000};
+    QTest::newRow("unbounded") << std::numeric_limits<std::size_t>::max();
+}
+
+void TestRunStore::loaderBoundsReadAhead()
+{
+    QFETCH(std::size_t, limit);
+    // 40 runs of one small file each (one block, so one batch of records per file), merged slower
+    // than they are parsed: a busy observer (the GUI) holds every append back 10 ms.
+    constexpr int kRuns = 40, kPoints = 4000;
+    QTemporaryDir dir;
+    for (int r = 0; r < kRuns; ++r) {
+        const QString run = QString("r%1").arg(r, 2, 10, QChar('0'));
+        QDir().mkpath(dir.filePath(run));
+        EventFileWriter w(dir.filePath(run + "/events.out.tfevents.1.h").toStdString());
+        for (int i = 0; i < kPoints; ++i)
+            w.writeScalar("loss", i, 1.0 / (1 + i), 1.0);
+    }
+    RunStore store;
+    HookObserver slow([] { std::this_thread::sleep_for(std::chrono::milliseconds(10 * kSanitizerSlowdown)); });
+    store.addObserver(&slow);
+    constexpr unsigned kThreads = 2;
+    LogLoader loader(store, {.threads = kThreads, .readAheadBytes = limit});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    const LoadReport report = loader.update();
+    store.removeObserver(&slow);
+
+    // every point, in order, whatever the limit
+    QCOMPARE(report.newPoints, std::size_t{kRuns * kPoints});
+    QCOMPARE(store.runs().size(), std::size_t{kRuns});
+    for (int r = 0; r < kRuns; ++r) {
+        QCOMPARE(store.runs()[static_cast<std::size_t>(r)]->name(), QString("r%1").arg(r, 2, 10, QChar('0')).toStdString());
+        const Series* s = store.runs()[static_cast<std::size_t>(r)]->find("loss");
+        QCOMPARE(s->size(), std::size_t{kPoints});
+        QVERIFY(std::is_sorted(s->steps().begin(), s->steps().end()));
+    }
+    // One file's records (24 bytes a point, up to twice that with the vectors' spare capacity).
+    constexpr std::size_t kFileBytes = 2 * kPoints * 24;
+    if (limit != std::numeric_limits<std::size_t>::max()) {
+        // the limit, plus what each parser held when it got there, plus the batch being merged
+        QVERIFY2(report.peakReadAheadBytes <= limit + (kThreads + 1) * kFileBytes,
+                 std::to_string(report.peakReadAheadBytes).c_str());
+    } else {
+        // without a limit the parsers run ahead: the check above is not vacuous
+        QVERIFY2(report.peakReadAheadBytes > 3 * kFileBytes + 300000, std::to_string(report.peakReadAheadBytes).c_str());
+    }
+    QVERIFY(report.peakReadAheadBytes >= kPoints * 24u);
+}
+
+void TestRunStore::loaderCancelKeepsWhatWasMerged()
+{
+    // one file of five 16 MB blocks, cancelled as soon as the first block's records are merged;
+    // the parser may not read ahead of the merge, so it stops a block or two later
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath("big"));
+    constexpr std::size_t kPoints = 1500000;
+    {
+        EventFileWriter w(dir.filePath("big/events.out.tfevents.1.h").toStdString());
+        for (std::size_t i = 0; i < kPoints; ++i)
+            w.writeScalar("loss", static_cast<std::int64_t>(i), 1.0, 1.0);
+    }
+    std::atomic<bool> cancel{false};
+    RunStore store;
+    HookObserver canceller([&] { cancel = true; });
+    store.addObserver(&canceller);
+    LogLoader loader(store, {.threads = 1, .cancel = &cancel, .readAheadBytes = 1});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    const LoadReport first = loader.update();
+    store.removeObserver(&canceller);
+    QVERIFY(first.cancelled);
+    QVERIFY(first.warnings.empty());
+    QVERIFY(first.newPoints > 0);
+    QVERIFY(first.newPoints < kPoints);
+    QCOMPARE(store.pointCount(), first.newPoints);
+
+    // the next update reads on from where the parser stopped: nothing twice, nothing missed
+    cancel = false;
+    const LoadReport second = loader.update();
+    QVERIFY(!second.cancelled);
+    QVERIFY(second.warnings.empty());
+    QCOMPARE(second.newPoints, kPoints - first.newPoints);
+    const Series* s = store.findRun("big")->find("loss");
+    QCOMPARE(s->size(), kPoints);
+    for (std::size_t i = 0; i < kPoints; i += 9973)
+        QCOMPARE(s->steps()[i], static_cast<std::int64_t>(i));
+    QCOMPARE(s->steps().back(), static_cast<std::int64_t>(kPoints - 1));
+}
+
+void TestRunStore::loaderLeavesNoSpareCapacity()
+{
+    // A series makes room for the rest of its file when it grows, as estimated from the block
+    // just parsed: "a" fills the first 16 MB block, so it is sized for the whole file, then stops
+    // ("b" takes over). What it did not use goes back when the file is done.
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath("run"));
+    constexpr std::size_t kPoints = 400000; // per tag: about 18 MB of events each
+    {
+        EventFileWriter w(dir.filePath("run/events.out.tfevents.1.h").toStdString());
+        for (const char* tag : {"a", "b"})
+            for (std::size_t i = 0; i < kPoints; ++i)
+                w.writeScalar(tag, static_cast<std::int64_t>(i), 1.0, 1.0);
+    }
+    RunStore store;
+    LogLoader loader(store, {.threads = 2});
+    QVERIFY(loader.addPath(dir.path().toStdString()));
+    QCOMPARE(loader.update().newPoints, 2 * kPoints);
+    QCOMPARE(store.findRun("run")->find("a")->size(), kPoints);
+    QCOMPARE(store.memoryBytes(), 2 * kPoints * 24);
 }
 
 void TestRunStore::followsGrowingFile()
