@@ -307,7 +307,7 @@ PrerenderedCurves ChartView::prerender(const QList<Curve>& curves, const PlotSpe
     for (const Curve& c : curves)
         if (c.kind == CurveKind::Line)
             lines.append(c);
-    if (!CurveLayer::dense(lines) || area.isEmpty())
+    if (!CurveLayer::dense(lines, area.width()) || area.isEmpty())
         return {};
     const FittedRanges r = fitRanges(curves, spec, visibleX);
     const QImage image = CurveLayer::rasterize(lines, {QRectF(QPointF(), area), r.x0, r.x1, r.y0, r.y1, spec.logY}, scale, CurveLayer::Threads::All);

@@ -57,7 +57,6 @@ CurveLayer::CurveLayer(QGraphicsItem* parent, std::function<PlotMapping()> mappi
 void CurveLayer::setCurves(QList<Curve> curves)
 {
     m_curves = std::move(curves);
-    m_dense = dense(m_curves);
     m_prerendered = {};
     update();
 }
@@ -68,12 +67,14 @@ void CurveLayer::setPrerendered(QImage image, const PlotMapping& mapping, qreal 
     update();
 }
 
-bool CurveLayer::dense(const QList<Curve>& curves)
+bool CurveLayer::dense(const QList<Curve>& curves, qreal areaWidth)
 {
-    qsizetype points = 0;
+    // many curves, or one with more points than pixel columns: a wide pen's stroker spends
+    // seconds filling the outline of a polyline folded back on itself in every column
+    qsizetype points = 0, most = 0;
     for (const Curve& c : curves)
-        points += c.points.size();
-    return points > kWidePenPoints;
+        points += c.points.size(), most = std::max(most, c.points.size());
+    return points > kWidePenPoints || double(most) > 1.5 * areaWidth;
 }
 
 qsizetype CurveLayer::pointCount(const QString& curve) const
@@ -166,7 +167,8 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
     const qreal scale = device.m11();
     const bool pixels = painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::Raster &&
                         device.type() <= QTransform::TxScale && scale > 0 && device.m22() == scale;
-    if (m_dense && pixels) {
+    const bool isDense = dense(m_curves, m.area.width());
+    if (isDense && pixels) {
         const bool ready = !m_prerendered.image.isNull() && m_prerendered.scale == scale && m_prerendered.mapping.sameRanges(m);
         if (ready && !m_prerendered.mapping.sameScale(m)) {
             // new axis labels moved the plot area's edges by a few pixels: stretched for now,
@@ -189,7 +191,7 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
             for (qsizetype i = first; i < end; ++i)
                 polyline[i - first] = project(c.points[i]) + m.area.topLeft();
             QPen pen(c.color, c.width, c.style, Qt::RoundCap, Qt::RoundJoin);
-            if (m_dense) {
+            if (isDense) {
                 pen.setWidthF(1.0);
                 pen.setCosmetic(true);
                 collapseColumns(polyline);

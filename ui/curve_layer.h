@@ -44,8 +44,9 @@ public:
     /// Call when the plot area moved or resized.
     void areaChanged();
 
-    /// Whether `curves` are drawn as pixel-column spans (on pixels) or one-pixel lines (vectors).
-    static bool dense(const QList<Curve>& curves);
+    /// Whether `curves` on a plot area `areaWidth` wide are drawn as pixel-column spans (on
+    /// pixels) or one-pixel lines (vectors).
+    static bool dense(const QList<Curve>& curves, qreal areaWidth);
     enum class Threads { This, All };
     /// Dense `curves` drawn into an image of `mapping.area` at `scale` pixels per unit, on this
     /// thread or on every core; from any thread.
@@ -61,7 +62,6 @@ private:
     std::function<void()> m_stale;
     static constexpr qsizetype kWidePenPoints = 50'000; ///< above this, curves are dense
     QList<Curve> m_curves;
-    bool m_dense = false;
     QRectF m_area;
     struct Prerendered {
         QImage image;
