@@ -23,7 +23,7 @@ quint32 byteMul(quint32 x, quint32 a)
 }
 
 // Source-over of a premultiplied pixel.
-void blend(quint32& dst, quint32 src) { dst = src + byteMul(dst, 255 - qAlpha(src)); }
+void blend(quint32& dst, quint32 src) { dst = src + byteMul(dst, 255u - quint32(qAlpha(src))); }
 
 // Qt's dash patterns, in pixel columns for a pen about 1.5 px wide: on, off, on, off…
 bool dashOn(int column, Qt::PenStyle style)
