@@ -75,20 +75,23 @@ bool rewriteNonFinite(std::string_view json, std::string& out)
                 inString = false;
             continue;
         }
-        const std::string_view rest = json.substr(i);
         if (c == '"') {
             inString = true;
-        } else if (rest.starts_with("NaN")) {
-            out += "\"\\u0001nan\"";
-            i += 2;
-            changed = true;
-            continue;
-        } else if (rest.starts_with("Infinity") || rest.starts_with("-Infinity")) {
-            const bool negative = c == '-';
-            out += negative ? "\"\\u0001-inf\"" : "\"\\u0001inf\"";
-            i += negative ? 8 : 7;
-            changed = true;
-            continue;
+        } else if (c == 'N' || c == 'I' || c == '-') { // only these start a token: no prefix compares on other bytes
+            const std::string_view rest = json.substr(i);
+            if (rest.starts_with("NaN")) {
+                out += "\"\\u0001nan\"";
+                i += 2;
+                changed = true;
+                continue;
+            }
+            if (rest.starts_with("Infinity") || rest.starts_with("-Infinity")) {
+                const bool negative = c == '-';
+                out += negative ? "\"\\u0001-inf\"" : "\"\\u0001inf\"";
+                i += negative ? 8 : 7;
+                changed = true;
+                continue;
+            }
         }
         out.push_back(c);
     }
