@@ -32,7 +32,11 @@ public:
 
 protected:
     std::size_t parse(std::string_view data, bool atEnd) override;
-    void resetState() override { m_resyncing = false; }
+    void resetState() override
+    {
+        m_resyncing = false;
+        m_plugins.clear(); // plugins come from the file being read, not from the one it replaced
+    }
 
 private:
     enum class Plugin : unsigned char { Unknown, Scalars, Other };
