@@ -38,6 +38,27 @@ std::optional<script::DerivedDefinition> derivedFrom(const QJsonObject& json, bo
         {name, source, role, language == "script" ? script::DerivedLanguage::Script : script::DerivedLanguage::Expression}, false};
 }
 
+/// `json` parsed with every U+FEFF inside a string escaped. Qt 6.4's parser drops a U+FEFF that
+/// starts a string without escapes, and then keeps the object's keys out of order so lookups miss
+/// them: a tag named so lost its role override on the next load. JSON allows U+FEFF outside
+/// strings only as a leading byte order mark, which stays as it is (Qt skips it).
+QJsonDocument parseJson(QByteArray json, QJsonParseError* error = nullptr)
+{
+    const QByteArray bom("\xEF\xBB\xBF"), escaped("\\ufeff");
+    for (qsizetype at = json.indexOf(bom, json.startsWith(bom) ? bom.size() : 0); at >= 0; at = json.indexOf(bom, at)) {
+        qsizetype backslashes = 0;
+        while (at - backslashes > 0 && json[at - backslashes - 1] == '\\')
+            ++backslashes;
+        if (backslashes % 2 == 1) { // after a backslash: an invalid escape, left for the parser to refuse
+            at += bom.size();
+            continue;
+        }
+        json.replace(at, bom.size(), escaped);
+        at += escaped.size();
+    }
+    return QJsonDocument::fromJson(json, error);
+}
+
 /// Keeps definitions that validate, one per name, and the first recipe only.
 void addDerived(std::vector<script::DerivedDefinition>& out, std::optional<script::DerivedDefinition> d)
 {
@@ -71,7 +92,7 @@ QJsonObject SessionState::toJson() const
             {"tags", QJsonObject{{"filter", tagFilter}, {"checked", checks}}},
             {"view", view.toJson()},
             {"weights", weightsJson},
-            {"roles", QJsonDocument::fromJson(roleOverridesJson.toUtf8()).object()}};
+            {"roles", parseJson(roleOverridesJson.toUtf8()).object()}};
     QJsonArray derivedArray;
     for (const auto& d : derived) {
         if (d.recipe)
@@ -143,7 +164,7 @@ bool SessionState::load(const QString& path, SessionState* state, QString* error
         return false;
     }
     QJsonParseError parse;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parse);
+    const QJsonDocument doc = parseJson(f.readAll(), &parse);
     if (!doc.isObject()) {
         if (error)
             *error = parse.errorString();
