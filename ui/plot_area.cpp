@@ -230,7 +230,10 @@ void PlotArea::show(const Built& built)
 void PlotArea::resetZoom()
 {
     m_zoom.reset();
-    redrawNow();
+    if (m_dataBusy && m_dataBusy())
+        scheduleRedraw(); // a load writes the store: the next build after it shows the whole range
+    else
+        redrawNow();
 }
 
 void PlotArea::setCrosshair(double x)

@@ -52,7 +52,7 @@ public:
     /// While `busy()` is true (a load is writing the store) redraws wait: the store is read by one
     /// thread at a time.
     void setDataBusy(std::function<bool()> busy) { m_dataBusy = std::move(busy); }
-    /// Redraws now, on this thread (tests, export).
+    /// Redraws now, on this thread (tests, export); not while a load writes the store.
     void redrawNow();
     /// A build runs on the worker: it reads the store and the builder's caches, so nothing may
     /// write the store and this thread may not use builder() until buildFinished().
