@@ -28,8 +28,9 @@ void blend(quint32& dst, quint32 src) { dst = src + byteMul(dst, 255u - quint32(
 // Qt's dash patterns, in pixel columns for a pen about 1.5 px wide: on, off, on, off…
 bool dashOn(int column, Qt::PenStyle style)
 {
-    static constexpr std::array<int, 4> kDash{6, 3, 0, 0}, kDot{2, 3, 0, 0}, kDashDot{6, 3, 2, 3}, kDashDotDot{6, 3, 2, 3};
-    const std::array<int, 4>* pattern = nullptr;
+    static constexpr std::array<int, 6> kDash{6, 3, 0, 0, 0, 0}, kDot{2, 3, 0, 0, 0, 0}, kDashDot{6, 3, 2, 3, 0, 0},
+        kDashDotDot{6, 3, 2, 3, 2, 3};
+    const std::array<int, 6>* pattern = nullptr;
     switch (style) {
     case Qt::DashLine: pattern = &kDash; break;
     case Qt::DotLine: pattern = &kDot; break;

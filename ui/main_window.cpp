@@ -45,9 +45,8 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     resize(1440, 900);
     setCentralWidget(m_plot);
-    // Derived series read the store only between loads: a load writes it on another thread.
-    // derived results are written into the store: not while a load writes it or a build reads it
-    m_derived = new script::DerivedSeriesModel(m_session->store(), [this] { return !m_session->loading() && !m_plot->building(); }, {}, this);
+    // Derived results are written into the store: not while a load writes it or a build reads it.
+    m_derived = new script::DerivedSeriesModel(m_session->store(), [this] { return !storeBusy(); }, {}, this);
     createDocks();
     createMenus();
 
@@ -100,7 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setObjectName("summary");
     connect(m_summaryTimer, &QTimer::timeout, this, [this] {
-        if (m_plot->building() || m_session->loading()) { // it reads the builder and the store: after them
+        if (storeBusy()) { // it reads the builder and the store: after them
             m_summaryTimer->start(40);
             return;
         }
@@ -464,6 +463,8 @@ void MainWindow::updateSelection()
     m_plot->setSelection(s); // the summary follows when it is drawn
 }
 
+bool MainWindow::storeBusy() const { return m_session->loading() || m_plot->building(); }
+
 void MainWindow::showSummarySoon()
 {
     constexpr qint64 kIntervalMs = 250;
@@ -477,7 +478,7 @@ void MainWindow::inspectAt(double x, bool pin)
     if (pin)
         m_pinned = x;
     m_plot->setCrosshair(x);
-    if (m_plot->building() || m_session->loading()) { // the builder or the store is busy: once it is drawn
+    if (storeBusy()) { // shown once it is drawn
         if (!pin)
             m_hoverWaiting = x;
         return;

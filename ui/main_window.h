@@ -106,6 +106,8 @@ private:
     void addRecent(const QString& path);
     void fillRecentMenu();
     void updateStatus();
+    /// A load writes the store or a plot build reads it (and the builder's caches) on a worker.
+    bool storeBusy() const;
     /// The summary table follows the plot at most 4 times a second: a live plot redraws 25.
     void showSummarySoon();
 
