@@ -89,60 +89,124 @@ void MinMaxPyramid::scan(std::span<const double> values, std::size_t level, std:
     lo = l, hi = h;
 }
 
-void MinMaxPyramid::prefetch(std::span<const double> values, std::size_t end) const
+// Calls visit(level, first node, end node) for the nodes whose summaries cover [begin, end) exactly:
+// left edges bottom-up, whole blocks at the top, right edges top-down, so in index order.
+template <class Visit>
+void MinMaxPyramid::forEachSegment(std::size_t begin, std::size_t end, Visit&& visit) const
 {
-    if (end >= m_size)
-        return;
-    __builtin_prefetch(values.data() + end);
-    for (std::size_t k = 0, node = end / kFan; k < m_levels.size(); ++k, node /= kFan) {
-        __builtin_prefetch(m_levels[k].min.data() + node);
-        __builtin_prefetch(m_levels[k].max.data() + node);
-    }
-}
-
-// The first point under the best node whose value is the best value.
-std::size_t MinMaxPyramid::descend(std::span<const double> values, const Best& best, bool wantMin) const
-{
-    std::size_t node = best.node;
-    for (std::size_t level = best.level; level > 0; --level) {
-        const std::size_t begin = node * kFan, end = std::min(levelSize(level - 1), begin + kFan);
-        const double* child = level == 1 ? values.data() : wantMin ? m_levels[level - 2].min.data() : m_levels[level - 2].max.data();
-        node = begin;
-        while (node + 1 < end && child[node] != best.value)
-            ++node;
-    }
-    return node;
-}
-
-MinMaxPyramid::Extremes MinMaxPyramid::minMax(std::span<const double> values, std::size_t begin, std::size_t end) const
-{
-    if (values.size() != m_size)
-        throw std::invalid_argument("MinMaxPyramid::minMax: the values are not the ones the pyramid was built on");
     end = std::min(end, m_size);
-    Best lo{kInf}, hi{-kInf};
-    // Left edges bottom-up, whole blocks at the top, right edges top-down: index order.
     std::array<std::array<std::size_t, 3>, 24> rightEdges; // level, begin, end; 8²⁴ > 2⁶⁴ (not zeroed: hot)
     std::size_t pending = 0, level = 0;
     while (begin < end) {
         const std::size_t alignedBegin = (begin + kFan - 1) / kFan * kFan, alignedEnd = end / kFan * kFan;
         if (level == m_levels.size() || end - begin < 2 * kFan || alignedBegin >= alignedEnd) {
-            scan(values, level, begin, end, lo, hi);
+            visit(level, begin, end);
             break;
         }
-        scan(values, level, begin, alignedBegin, lo, hi);
+        visit(level, begin, alignedBegin);
         rightEdges[pending++] = {level, alignedEnd, end};
         begin = alignedBegin / kFan, end = alignedEnd / kFan, ++level;
     }
     while (pending > 0) {
         const auto& [l, b, e] = rightEdges[--pending];
-        scan(values, l, b, e, lo, hi);
+        visit(l, b, e);
     }
+}
+
+// Asks for the cache lines a scan of `range` reads: each segment is under 2·kFan nodes, so the
+// lines of its first and last node hold it.
+void MinMaxPyramid::prefetchRange(std::span<const double> values, Range range) const
+{
+    forEachSegment(range.begin, range.end, [&](std::size_t level, std::size_t b, std::size_t e) {
+        if (b >= e)
+            return;
+        if (level == 0) {
+            __builtin_prefetch(values.data() + b), __builtin_prefetch(values.data() + e - 1);
+            return;
+        }
+        const Level& l = m_levels[level - 1];
+        __builtin_prefetch(l.min.data() + b), __builtin_prefetch(l.min.data() + e - 1);
+        __builtin_prefetch(l.max.data() + b), __builtin_prefetch(l.max.data() + e - 1);
+    });
+}
+
+const double* MinMaxPyramid::children(std::span<const double> values, const Best& best, bool wantMin) const
+{
+    const std::size_t first = best.node * kFan;
+    if (best.level == 1)
+        return values.data() + first;
+    const Level& below = m_levels[best.level - 2];
+    return (wantMin ? below.min.data() : below.max.data()) + first;
+}
+
+// Walks each best node down to the first point under it with its value. The walks go one level at
+// a time, all of them, with every child block requested before any is read: a walk is a chain of
+// misses, but the chains of different ranges are independent.
+void MinMaxPyramid::descendAll(std::span<const double> values, std::span<const Best> lows, std::span<const Best> highs,
+                               std::span<Extremes> out) const
+{
+    struct Walk {
+        Best best;
+        bool wantMin;
+        std::size_t* result;
+    };
+    std::vector<Walk> walks;
+    walks.reserve(2 * out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = Extremes{};
+        if (lows[i].node != npos)
+            walks.push_back({lows[i], true, &out[i].min});
+        if (highs[i].node != npos)
+            walks.push_back({highs[i], false, &out[i].max});
+    }
+    while (!walks.empty()) {
+        for (const Walk& w : walks)
+            if (w.best.level > 0)
+                __builtin_prefetch(children(values, w.best, w.wantMin));
+        std::size_t going = 0;
+        for (Walk& w : walks) {
+            if (w.best.level == 0) {
+                *w.result = w.best.node;
+                continue;
+            }
+            const double* child = children(values, w.best, w.wantMin);
+            const std::size_t count = std::min(levelSize(w.best.level - 1) - w.best.node * kFan, kFan);
+            std::size_t k = 0;
+            while (k + 1 < count && child[k] != w.best.value)
+                ++k;
+            w.best.node = w.best.node * kFan + k, --w.best.level;
+            walks[going++] = w;
+        }
+        walks.resize(going);
+    }
+}
+
+MinMaxPyramid::Extremes MinMaxPyramid::minMax(std::span<const double> values, std::size_t begin, std::size_t end) const
+{
     Extremes e;
-    if (lo.node != npos)
-        e.min = descend(values, lo, true);
-    if (hi.node != npos)
-        e.max = descend(values, hi, false);
+    const Range range{begin, end};
+    minMax(values, {&range, 1}, {&e, 1});
     return e;
+}
+
+void MinMaxPyramid::minMax(std::span<const double> values, std::span<const Range> ranges, std::span<Extremes> out) const
+{
+    if (values.size() != m_size)
+        throw std::invalid_argument("MinMaxPyramid::minMax: the values are not the ones the pyramid was built on");
+    if (out.size() != ranges.size())
+        throw std::invalid_argument("MinMaxPyramid::minMax: as many results as ranges are needed");
+    // Each range is scanned while the reads of the one kAhead after it are on their way.
+    constexpr std::size_t kAhead = 6;
+    std::vector<Best> lows(ranges.size(), Best{kInf}), highs(ranges.size(), Best{-kInf});
+    for (std::size_t i = 0; i < std::min(kAhead, ranges.size()); ++i)
+        prefetchRange(values, ranges[i]);
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        if (i + kAhead < ranges.size())
+            prefetchRange(values, ranges[i + kAhead]);
+        forEachSegment(ranges[i].begin, ranges[i].end,
+                       [&](std::size_t level, std::size_t b, std::size_t e) { scan(values, level, b, e, lows[i], highs[i]); });
+    }
+    descendAll(values, lows, highs, out);
 }
 
 namespace {
@@ -172,6 +236,48 @@ std::size_t lowerBoundNear(std::span<const X> x, std::size_t lo, std::size_t hi,
     return search(b >= lo + step ? b - step + 1 : lo, b);
 }
 
+// Where each column of [pos, hi) ends, in x: columns+1 boundaries from pos (empty columns repeat one).
+template <class X>
+std::vector<std::size_t> columnBounds(std::span<const X> x, std::size_t pos, std::size_t hi, double x0, double x1, std::size_t columns)
+{
+    std::vector<std::size_t> bounds{pos};
+    bounds.reserve(columns + 1);
+    const double width = x1 > x0 ? (x1 - x0) / static_cast<double>(columns) : 1.0;
+    // points per unit of x: logs are mostly evenly spaced, so a column's end is where this puts it
+    const double density = hi > pos + 1 ? static_cast<double>(hi - 1 - pos) / (static_cast<double>(x[hi - 1]) - static_cast<double>(x[pos])) : 0.0;
+    constexpr std::size_t kAhead = 4; // columns whose ends are loaded ahead of the search
+    for (std::size_t c = 0; c < columns && pos < hi; ++c) {
+        const double edge = c + 1 == columns ? x1 : x0 + width * static_cast<double>(c + 1);
+        const double ahead = (edge - static_cast<double>(x[pos])) * density;
+        const std::size_t guess = ahead > 0 && ahead < static_cast<double>(hi - pos) ? pos + static_cast<std::size_t>(ahead) : pos;
+        const std::size_t end = c + 1 == columns ? hi : lowerBoundNear(x, pos, hi, edge, guess);
+        if (end < hi)
+            __builtin_prefetch(x.data() + std::min(hi - 1, end + kAhead * (end - pos)));
+        bounds.push_back(end);
+        pos = end;
+    }
+    return bounds;
+}
+
+// The first, last, smallest, largest and first non-finite point of y[begin, end), by a scan.
+std::array<std::size_t, 5> scanColumn(std::span<const double> y, std::size_t begin, std::size_t end)
+{
+    std::array<std::size_t, 5> keep{begin, end - 1, MinMaxPyramid::npos, MinMaxPyramid::npos, MinMaxPyramid::npos};
+    double lo = kInf, hi = -kInf;
+    for (std::size_t i = begin; i < end; ++i) {
+        const double v = y[i];
+        if (std::isfinite(v)) {
+            if (v < lo)
+                lo = v, keep[2] = i;
+            if (v > hi)
+                hi = v, keep[3] = i;
+        } else if (keep[4] == MinMaxPyramid::npos) {
+            keep[4] = i;
+        }
+    }
+    return keep;
+}
+
 template <class X>
 std::vector<std::size_t> m4(std::span<const X> x, std::span<const double> y, double x0, double x1, std::size_t columns,
                             const MinMaxPyramid* pyramid)
@@ -185,53 +291,45 @@ std::vector<std::size_t> m4(std::span<const X> x, std::span<const double> y, dou
         return out;
     const auto below = [](X a, double b) { return static_cast<double>(a) < b; };
     const auto above = [](double a, X b) { return a < static_cast<double>(b); };
-    std::size_t pos = static_cast<std::size_t>(std::lower_bound(x.begin(), x.end(), x0, below) - x.begin());
+    const std::size_t pos = static_cast<std::size_t>(std::lower_bound(x.begin(), x.end(), x0, below) - x.begin());
     const std::size_t hi = static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), x1, above) - x.begin());
+    const std::vector<std::size_t> bounds = columnBounds(x, pos, hi, x0, x1, columns);
+
+    // Per column the points kept; a long column's extremes come from the pyramid, all at once.
+    std::vector<std::array<std::size_t, 5>> keep(bounds.size() - 1);
+    std::vector<MinMaxPyramid::Range> fromPyramid;
+    std::vector<std::size_t> pyramidColumns;
+    const auto& nonFinite = pyramid ? pyramid->nonFinite() : std::vector<std::size_t>{};
+    for (std::size_t c = 0; c + 1 < bounds.size(); ++c) {
+        const std::size_t begin = bounds[c], end = bounds[c + 1];
+        if (end == begin) {
+            keep[c].fill(MinMaxPyramid::npos);
+        } else if (pyramid && end - begin > kScanBelow) {
+            keep[c] = {begin, end - 1, MinMaxPyramid::npos, MinMaxPyramid::npos, MinMaxPyramid::npos};
+            const auto nf = std::lower_bound(nonFinite.begin(), nonFinite.end(), begin);
+            if (nf != nonFinite.end() && *nf < end)
+                keep[c][4] = *nf;
+            fromPyramid.push_back({begin, end});
+            pyramidColumns.push_back(c);
+        } else {
+            keep[c] = scanColumn(y, begin, end);
+        }
+    }
+    if (!fromPyramid.empty()) {
+        std::vector<MinMaxPyramid::Extremes> extremes(fromPyramid.size());
+        pyramid->minMax(y, fromPyramid, extremes);
+        for (std::size_t k = 0; k < extremes.size(); ++k)
+            keep[pyramidColumns[k]][2] = extremes[k].min, keep[pyramidColumns[k]][3] = extremes[k].max;
+    }
+
     out.reserve(std::min(x.size(), columns * 4 + 2));
     if (pos > 0)
         out.push_back(pos - 1);
-    const double width = x1 > x0 ? (x1 - x0) / static_cast<double>(columns) : 1.0;
-    // points per unit of x: logs are mostly evenly spaced, so a column's end is where this puts it
-    const double density = hi > pos + 1 ? static_cast<double>(hi - 1 - pos) / (static_cast<double>(x[hi - 1]) - static_cast<double>(x[pos])) : 0.0;
-    const auto& nonFinite = pyramid ? pyramid->nonFinite() : std::vector<std::size_t>{};
-    for (std::size_t c = 0; c < columns && pos < hi; ++c) {
-        const double edge = c + 1 == columns ? x1 : x0 + width * static_cast<double>(c + 1);
-        const double ahead = (edge - static_cast<double>(x[pos])) * density;
-        const std::size_t guess = ahead > 0 && ahead < static_cast<double>(hi - pos) ? pos + static_cast<std::size_t>(ahead) : pos;
-        std::size_t end = c + 1 == columns ? hi : lowerBoundNear(x, pos, hi, edge, guess);
-        if (pyramid && end < hi) { // the next column is about as long: start loading its end now
-            const std::size_t next = std::min(hi - 1, end + (end - pos));
-            __builtin_prefetch(x.data() + next);
-            pyramid->prefetch(y, next);
-        }
-        if (end == pos)
-            continue;
-        std::array<std::size_t, 5> keep{pos, end - 1, MinMaxPyramid::npos, MinMaxPyramid::npos, MinMaxPyramid::npos};
-        if (pyramid && end - pos > kScanBelow) {
-            const auto e = pyramid->minMax(y, pos, end);
-            keep[2] = e.min, keep[3] = e.max;
-            const auto nf = std::lower_bound(nonFinite.begin(), nonFinite.end(), pos);
-            if (nf != nonFinite.end() && *nf < end)
-                keep[4] = *nf;
-        } else {
-            double lo = kInf, hiv = -kInf;
-            for (std::size_t i = pos; i < end; ++i) {
-                const double v = y[i];
-                if (std::isfinite(v)) {
-                    if (v < lo)
-                        lo = v, keep[2] = i;
-                    if (v > hiv)
-                        hiv = v, keep[3] = i;
-                } else if (keep[4] == MinMaxPyramid::npos) {
-                    keep[4] = i;
-                }
-            }
-        }
-        std::sort(keep.begin(), keep.end());
-        for (std::size_t k : keep)
+    for (auto& column : keep) {
+        std::sort(column.begin(), column.end());
+        for (std::size_t k : column)
             if (k != MinMaxPyramid::npos && (out.empty() || out.back() != k))
                 out.push_back(k);
-        pos = end;
     }
     if (hi < x.size() && (out.empty() || out.back() != hi))
         out.push_back(hi);

@@ -33,11 +33,15 @@ public:
         std::size_t max = npos;
     };
     Extremes minMax(std::span<const double> values, std::size_t begin, std::size_t end) const;
+    /// A half-open index range [begin, end).
+    struct Range {
+        std::size_t begin = 0, end = 0;
+    };
+    /// minMax() of every range into `out` (as many): the same answers. On a long series each read
+    /// is a cache miss; here the reads of many ranges are in flight at once instead of one by one.
+    void minMax(std::span<const double> values, std::span<const Range> ranges, std::span<Extremes> out) const;
     /// Indices of NaN and ±Inf values, ascending.
     const std::vector<std::size_t>& nonFinite() const { return m_nonFinite; }
-    /// Asks the CPU to load what minMax() reads for a range ending at `end`, ahead of the call:
-    /// on a long series each of those reads is a cache miss, and they then overlap.
-    void prefetch(std::span<const double> values, std::size_t end) const;
 
 private:
     struct Level {
@@ -49,8 +53,13 @@ private:
         std::size_t level = 0, node = npos;
     };
     void summarise(std::span<const double> values, std::size_t level, std::size_t firstBlock);
+    template <class Visit>
+    void forEachSegment(std::size_t begin, std::size_t end, Visit&& visit) const;
     void scan(std::span<const double> values, std::size_t level, std::size_t begin, std::size_t end, Best& lo, Best& hi) const;
-    std::size_t descend(std::span<const double> values, const Best& best, bool wantMin) const;
+    void prefetchRange(std::span<const double> values, Range range) const;
+    /// The values one level below `best`'s node: its children, whose first match the descent follows.
+    const double* children(std::span<const double> values, const Best& best, bool wantMin) const;
+    void descendAll(std::span<const double> values, std::span<const Best> lows, std::span<const Best> highs, std::span<Extremes> out) const;
     std::size_t levelSize(std::size_t level) const { return level == 0 ? m_size : m_levels[level - 1].min.size(); }
 
     std::size_t m_size = 0;

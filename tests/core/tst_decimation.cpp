@@ -65,6 +65,9 @@ private slots:
     void pyramidMinMaxMatchesScan();
     void pyramidFindsFirstOfTiedExtremes();
     void pyramidExtendedInChunksEqualsBuiltAtOnce();
+    void manyRangesAtOnceEqualOneByOne();
+    void pyramidKeepsTheSamePointsAsAScan_data();
+    void pyramidKeepsTheSamePointsAsAScan();
     void keepsGapsAndEdges();
     void fewPointsAreKeptWhole();
     void integerSteps();
@@ -189,6 +192,64 @@ void TestDecimation::pyramidExtendedInChunksEqualsBuiltAtOnce()
     QCOMPARE(m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &grown), m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &whole));
     QCOMPARE(m4Indices(d.x, d.y, 0.0, d.x.back(), 1000, &grown), m4Indices(d.x, d.y, 0.0, d.x.back(), 1000));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, grown.extend(std::span<const double>(d.y.data(), 10)));
+}
+
+// The batched minMax answers each range exactly as a call for that range alone.
+void TestDecimation::manyRangesAtOnceEqualOneByOne()
+{
+    std::vector<double> y = noisySeries(70000, 12, true).y;
+    for (std::size_t i = 0; i < y.size(); i += 1013)
+        y[i] = (i % 3 == 0) ? kNaN : (i % 3 == 1 ? INFINITY : -INFINITY);
+    for (std::size_t i = 40000; i < 42000; ++i)
+        y[i] = kNaN; // a range may hold no finite value at all
+    const MinMaxPyramid pyr(y);
+    std::mt19937 rng(21);
+    std::vector<MinMaxPyramid::Range> ranges{{40100, 41900}, {0, 0}, {5, 6}, {0, y.size()}};
+    for (int k = 0; k < 500; ++k) {
+        const std::size_t a = rng() % y.size(), length = std::size_t(1) << (rng() % 16);
+        ranges.push_back({a, std::min(y.size(), a + length)});
+    }
+    std::vector<MinMaxPyramid::Extremes> many(ranges.size());
+    pyr.minMax(y, ranges, many);
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+        const auto one = pyr.minMax(y, ranges[k].begin, ranges[k].end);
+        QCOMPARE(many[k].min, one.min);
+        QCOMPARE(many[k].max, one.max);
+    }
+    QCOMPARE(many[0].min, MinMaxPyramid::npos);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pyr.minMax(y, ranges, std::span(many).first(3)));
+}
+
+// The pyramid is only a faster way to the same answer: M4 with it keeps exactly the points a full
+// scan keeps, ties (first extreme wins) and non-finite values included.
+void TestDecimation::pyramidKeepsTheSamePointsAsAScan_data()
+{
+    QTest::addColumn<int>("points");
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<double>("from");
+    QTest::addColumn<double>("to");
+    QTest::addColumn<bool>("quantised");
+    QTest::addRow("1M into 1100") << 1000000 << 1100 << 0.0 << 499999.5 << false;
+    QTest::addRow("1M zoomed, quantised") << 1000000 << 1100 << 30000.25 << 330000.0 << true;
+    QTest::addRow("200k into 37") << 200000 << 37 << 0.0 << 99999.5 << true;
+    QTest::addRow("columns of ~50 points") << 100000 << 1000 << 0.0 << 25000.0 << false;
+}
+
+void TestDecimation::pyramidKeepsTheSamePointsAsAScan()
+{
+    QFETCH(int, points);
+    QFETCH(int, columns);
+    QFETCH(double, from);
+    QFETCH(double, to);
+    QFETCH(bool, quantised);
+    Data d = noisySeries(std::size_t(points), 17, true);
+    if (quantised)
+        for (double& v : d.y)
+            v = std::round(v * 8.0) / 8.0;
+    for (std::size_t i = 777; i < d.y.size(); i += 25013)
+        d.y[i] = i % 2 ? kNaN : INFINITY;
+    const MinMaxPyramid pyr(d.y);
+    QCOMPARE(m4Indices(d.x, d.y, from, to, std::size_t(columns), &pyr), m4Indices(d.x, d.y, from, to, std::size_t(columns)));
 }
 
 void TestDecimation::keepsGapsAndEdges()
