@@ -5,8 +5,12 @@
 #                                   the same tests under ASan+UBSan+LSan, a short run of every fuzz
 #                                   target and clang-tidy over core/ (what CI runs: .ci/run)
 #   scripts/dev.sh build            only installs and builds
+#   scripts/dev.sh fuzz [TARGET…]   a long fuzzing campaign (every target, or those named): each
+#                                   runs FUZZ_RUNS times or FUZZ_MAX_SECONDS, then its corpus is
+#                                   replayed under ASan; prints a Markdown table
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (build-asan), JOBS (number of cores),
-# FUZZ_SECONDS (20 per fuzz target), CI (set: the project's own warnings are errors).
+# FUZZ_SECONDS (20 per fuzz target), CI (set: the project's own warnings are errors);
+# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -135,6 +139,60 @@ run_clang_tidy() {
   echo "clang-tidy: no findings in core/"
 }
 
+# ---- the long fuzzing campaign ----
+
+# The campaign fuzzes a build with UBSan but without ASan (the fuzz preset), several times faster,
+# then replays everything it kept under the asan build, so every input that reached new code has
+# also been checked for memory errors. Corpora are kept in $FUZZ_BUILD_DIR/campaign/<target>, so a
+# second campaign continues where the first stopped.
+campaign_target() {
+  local name=$1 dir="$FUZZ_BUILD_DIR/campaign/$1" log
+  mkdir -p "$dir/corpus"
+  log="$dir/log"
+  local options=(-runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_SECONDS" -timeout=10 -rss_limit_mb=2048
+                 -print_final_stats=1 -artifact_prefix="$dir/")
+  [ -f "tests/fuzz/dict/$name.dict" ] && options+=(-dict="tests/fuzz/dict/$name.dict")
+  local start=$SECONDS status=ok
+  nice -n 19 "$FUZZ_BUILD_DIR/tests/fuzz/$name" "${options[@]}" "$dir/corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1 ||
+    status="**FAILED**: reproducer in $dir/"
+  local seconds=$((SECONDS - start)) runs cov
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+  local replay
+  if (export_sanitizer_env; "$ASAN_BUILD_DIR/tests/fuzz/$name" -runs=0 "$dir/corpus" >"$dir/replay.log" 2>&1); then
+    replay="ok"
+  else
+    replay="**FAILED** ($dir/replay.log)"
+    status=failed
+  fi
+  printf '| `%s` | %s | %d s | %s/s | %s | %s | %s | %s |\n' "$name" "${runs:-?}" "$seconds" \
+    "$(( ${runs:-0} / (seconds > 0 ? seconds : 1) ))" "${cov:-?}" "$(ls "$dir/corpus" | wc -l)" "$replay" "$status"
+  [ "$status" = ok ]
+}
+
+fuzz_campaign() {
+  install_missing_packages
+  FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
+  FUZZ_RUNS=${FUZZ_RUNS:-10000000}
+  FUZZ_MAX_SECONDS=${FUZZ_MAX_SECONDS:-3600}
+  configure fuzz "$FUZZ_BUILD_DIR"
+  configure asan "$ASAN_BUILD_DIR"
+  local targets=("$@")
+  if [ ${#targets[@]} -eq 0 ]; then
+    for f in tests/fuzz/fuzz_*.cpp; do targets+=("$(basename "$f" .cpp)"); done
+  fi
+  cmake --build "$FUZZ_BUILD_DIR" -j "$JOBS" --target "${targets[@]}"
+  cmake --build "$ASAN_BUILD_DIR" -j "$JOBS" --target "${targets[@]}"
+  export QT_QPA_PLATFORM=offscreen
+  echo "| target | executions | time | rate | coverage (edges, features) | corpus | ASan replay of the corpus | result |"
+  echo "|---|---|---|---|---|---|---|---|"
+  local failed=0 name
+  for name in "${targets[@]}"; do
+    campaign_target "$name" || failed=1
+  done
+  return $failed
+}
+
 test_all() {
   local quick=0
   [ "${1:-}" = --quick ] && quick=1
@@ -173,8 +231,12 @@ case "${1:-}" in
   build)
     build
     ;;
+  fuzz)
+    shift
+    fuzz_campaign "$@"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
