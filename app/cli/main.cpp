@@ -2,6 +2,8 @@
 
 #include "command.h"
 
+#include "core/runs/malloc_arenas.h"
+
 #ifdef LOSSLENS_CLI_EXPORT
 #include <QApplication>
 #endif
@@ -39,6 +41,7 @@ void printUsage(FILE* out)
 
 int main(int argc, char** argv)
 {
+    losslens::useSingleMallocArena(); // before any thread: memory freed after a load goes back
     // export renders with the viewer's widgets: it needs a QApplication, offscreen without a display
     const bool gui = argc > 1 && std::strcmp(argv[1], "export") == 0;
     if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&

@@ -6,6 +6,7 @@
 #include "ui/plot_area.h"
 #include "ui/script_editor.h"
 
+#include "core/runs/malloc_arenas.h"
 #include "core/script/derived_series_model.h"
 
 #include <QApplication>
@@ -72,6 +73,7 @@ bool addDerivedSeries(losslens::ui::MainWindow& window, const QStringList& defin
 
 int main(int argc, char** argv)
 {
+    losslens::useSingleMallocArena(); // before any thread: memory freed after a load goes back
     if (!hasDisplay() && onlyPrints(argc, argv))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     if (!hasDisplay()) {

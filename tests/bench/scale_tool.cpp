@@ -3,11 +3,13 @@
 //
 //   losslens-scale measure DIR
 //
-// Loads DIR the way the viewer does (ui::LogSession on a worker thread, offscreen QApplication)
+// Loads DIR the way the viewer does (ui::LogSession on a worker thread, offscreen QApplication,
+// one malloc arena)
 // while a 5 ms timer samples the GUI event loop's latency; then reports resident memory per
 // point, the chart's redraw time on that data, and how long a cancel takes to stop a second load.
 // Prints "key value" lines.
 
+#include "core/runs/malloc_arenas.h"
 #include "core/runs/run_store.h"
 #include "ui/chart_view.h"
 #include "ui/log_session.h"
@@ -197,6 +199,7 @@ int measure(const QString& dir)
 
 int main(int argc, char** argv)
 {
+    useSingleMallocArena(); // as the viewer does
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 2 && args[0] == "measure") {
         qputenv("QT_QPA_PLATFORM", "offscreen");
