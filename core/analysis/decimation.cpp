@@ -113,20 +113,19 @@ void MinMaxPyramid::forEachSegment(std::size_t begin, std::size_t end, Visit&& v
     }
 }
 
-// Asks for the cache lines a scan of `range` reads: each segment is under 2·kFan nodes, so the
-// lines of its first and last node hold it.
+// Asks for the cache lines a scan of `range` reads. A segment is under 2·kFan nodes, at most 120
+// bytes: the lines of its first, middle and last node hold it.
 void MinMaxPyramid::prefetchRange(std::span<const double> values, Range range) const
 {
+    const auto lines = [](const double* nodes, std::size_t b, std::size_t e) {
+        __builtin_prefetch(nodes + b), __builtin_prefetch(nodes + (b + e) / 2), __builtin_prefetch(nodes + e - 1);
+    };
     forEachSegment(range.begin, range.end, [&](std::size_t level, std::size_t b, std::size_t e) {
         if (b >= e)
             return;
-        if (level == 0) {
-            __builtin_prefetch(values.data() + b), __builtin_prefetch(values.data() + e - 1);
-            return;
-        }
-        const Level& l = m_levels[level - 1];
-        __builtin_prefetch(l.min.data() + b), __builtin_prefetch(l.min.data() + e - 1);
-        __builtin_prefetch(l.max.data() + b), __builtin_prefetch(l.max.data() + e - 1);
+        if (level == 0)
+            return lines(values.data(), b, e);
+        lines(m_levels[level - 1].min.data(), b, e), lines(m_levels[level - 1].max.data(), b, e);
     });
 }
 
