@@ -10,7 +10,8 @@
 #                                   replayed under ASan; prints a Markdown table
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (build-asan), JOBS (number of cores),
 # FUZZ_SECONDS (20 per fuzz target), CI (set: the project's own warnings are errors);
-# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600).
+# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600), FUZZ_MERGE
+# (set: what the campaign found that the seeds miss goes into tests/fuzz/corpus).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -165,6 +166,12 @@ campaign_target() {
     replay="**FAILED** ($dir/replay.log)"
     status=failed
   fi
+  # FUZZ_MERGE: the inputs that reach code the seeds do not are added to the seed corpus, so CI's
+  # replay and smoke runs start from what the campaign found
+  if [ -n "${FUZZ_MERGE:-}" ] && [ "$status" = ok ]; then
+    "$FUZZ_BUILD_DIR/tests/fuzz/$name" -merge=1 "tests/fuzz/corpus/$name" "$dir/corpus" >"$dir/merge.log" 2>&1 ||
+      status="**merge failed** ($dir/merge.log)"
+  fi
   printf '| `%s` | %s | %d s | %s/s | %s | %s | %s | %s |\n' "$name" "${runs:-?}" "$seconds" \
     "$(( ${runs:-0} / (seconds > 0 ? seconds : 1) ))" "${cov:-?}" "$(ls "$dir/corpus" | wc -l)" "$replay" "$status"
   [ "$status" = ok ]
@@ -236,7 +243,7 @@ case "${1:-}" in
     fuzz_campaign "$@"
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
