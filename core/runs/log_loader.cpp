@@ -28,6 +28,7 @@ namespace losslens {
 namespace {
 
 constexpr std::size_t kBlock = std::size_t{16} << 20;
+constexpr std::size_t kMinRead = std::size_t{64} << 10; // a read past the size seen, for a file still growing
 constexpr std::size_t kHeadBytes = 4096;
 constexpr std::size_t kTailBytes = 64;
 constexpr std::size_t kTrimAfterPoints = std::size_t{1} << 20;
@@ -330,20 +331,27 @@ bool readIncrement(const std::string& path, formats::Reader& reader, ReadMode mo
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
+    struct stat st {};
+    const std::uint64_t size = ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
     std::vector<char> buffer;
     std::size_t filled = 0;
     std::uint64_t offset = reader.position();
     bool ok = true;
     while (!(cancel && cancel->load(std::memory_order_relaxed))) {
-        if (buffer.size() < filled + kBlock)
-            buffer.resize(filled + kBlock);
-        const ssize_t n = ::pread(fd, buffer.data() + filled, kBlock, static_cast<off_t>(offset + filled));
+        // Blocks of kBlock, but no larger than what the file holds (a little more, should it have
+        // grown): the buffer is zero-filled as it grows, and faulting in 16 MB for every small
+        // file, or for every few lines of a followed one, took longer than parsing them.
+        const std::uint64_t at = offset + filled;
+        const auto want = static_cast<std::size_t>(std::clamp<std::uint64_t>(size > at ? size - at : 0, kMinRead, kBlock));
+        if (buffer.size() < filled + want)
+            buffer.resize(filled + want);
+        const ssize_t n = ::pread(fd, buffer.data() + filled, want, static_cast<off_t>(at));
         if (n < 0) {
             ok = false;
             break;
         }
         filled += static_cast<std::size_t>(n);
-        const bool eof = n == 0 || static_cast<std::size_t>(n) < kBlock;
+        const bool eof = n == 0 || static_cast<std::size_t>(n) < want;
         // The head grows with every read that reaches into the first kHeadBytes, not only the first.
         if (head.size() >= offset && head.size() < kHeadBytes && head.size() < offset + filled)
             head.append(buffer.data() + (head.size() - offset), std::min<std::uint64_t>(kHeadBytes, offset + filled) - head.size());
