@@ -48,7 +48,7 @@ Plot PlotBuilder::breakdownPlot(const Selection& selection, const ViewSettings& 
     }
 
     const Series* total = totalSeries(*run);
-    std::vector<std::span<const std::int64_t>> stepSets;
+    std::vector<Steps> stepSets;
     if (total)
         stepSets.push_back(total->steps());
     else
@@ -177,7 +177,7 @@ Plot PlotBuilder::balancePlot(const Selection& selection, const ViewSettings& se
         }
         // DWA weights for the focus run only: one step curve per task
         if (runName == (selection.focusRun.isEmpty() ? selection.runs.value(0) : selection.focusRun) && tasks.size() >= 2) {
-            std::vector<std::span<const std::int64_t>> sets;
+            std::vector<Steps> sets;
             for (const Series* s : tasks)
                 sets.push_back(s->steps());
             const auto grid = analysis::unionOfSteps(sets);

@@ -180,7 +180,7 @@ QString csvWide(const RunStore& store, const Selection& selection)
         columns.push_back(&s);
         header << csvField(qs(run.name()) + "/" + qs(s.tag()));
     });
-    std::vector<std::span<const std::int64_t>> sets;
+    std::vector<Steps> sets;
     for (const Series* s : columns)
         sets.push_back(s->steps());
     const auto grid = analysis::unionOfSteps(sets);

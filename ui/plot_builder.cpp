@@ -193,7 +193,7 @@ QList<QPointF> PlotBuilder::decimated(const Series& series, const Prepared& p, b
                                  : analysis::m4Indices(std::span<const double>(p.x), y, x0, x1, cols, pyramid);
     // On a long series each kept point's x is a cache miss: ask for all of them before reading any.
     for (std::size_t i : idx)
-        __builtin_prefetch(p.x.empty() ? static_cast<const void*>(&series.steps()[i]) : &p.x[i]);
+        __builtin_prefetch(p.x.empty() ? series.steps().address(i) : &p.x[i]);
     out.reserve(qsizetype(idx.size()));
     for (std::size_t i : idx)
         out.append(QPointF(p.xAt(series, i), y[i]));
@@ -305,7 +305,7 @@ QList<Plot> PlotBuilder::buildCompare(const Selection& selection, const ViewSett
         plot.spec.legendAlignment = Qt::AlignBottom;
         const auto aligned = [&](const QStringList& runs, std::vector<std::int64_t>& grid) {
             std::vector<std::vector<double>> values;
-            std::vector<std::span<const std::int64_t>> all;
+            std::vector<Steps> all;
             std::vector<std::pair<const Series*, const Prepared*>> members;
             for (const QString& r : runs)
                 if (const Run* run = findRun(r))
@@ -323,7 +323,7 @@ QList<Plot> PlotBuilder::buildCompare(const Selection& selection, const ViewSett
             QList<QPointF> pts;
             const double x0 = range ? range->first : grid.empty() ? 0.0 : double(grid.front());
             const double x1 = range ? range->second : grid.empty() ? 1.0 : double(grid.back());
-            for (std::size_t i : analysis::m4Indices(std::span<const std::int64_t>(grid), y, x0, x1, cols))
+            for (std::size_t i : analysis::m4Indices(grid, y, x0, x1, cols))
                 pts.append(QPointF(double(grid[i]), y[i]));
             return pts;
         };
@@ -366,8 +366,8 @@ QList<Plot> PlotBuilder::buildCompare(const Selection& selection, const ViewSett
             // the band's edges must share x: take both at the union of their kept indices
             area.points.clear(), area.lower.clear();
             const double x0 = range ? range->first : double(grid.front()), x1 = range ? range->second : double(grid.back());
-            auto a = analysis::m4Indices(std::span<const std::int64_t>(grid), hi, x0, x1, cols);
-            const auto b = analysis::m4Indices(std::span<const std::int64_t>(grid), lo, x0, x1, cols);
+            auto a = analysis::m4Indices(grid, hi, x0, x1, cols);
+            const auto b = analysis::m4Indices(grid, lo, x0, x1, cols);
             a.insert(a.end(), b.begin(), b.end());
             std::sort(a.begin(), a.end());
             a.erase(std::unique(a.begin(), a.end()), a.end());

@@ -4,10 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 namespace losslens::analysis {
 
-std::vector<double> alignToSteps(std::span<const std::int64_t> steps, std::span<const double> values,
+std::vector<double> alignToSteps(Steps steps, std::span<const double> values,
                                  std::span<const std::int64_t> targets, AlignMode mode)
 {
     if (steps.size() != values.size())
@@ -25,7 +26,7 @@ std::vector<double> alignToSteps(std::span<const std::int64_t> steps, std::span<
     return out;
 }
 
-std::vector<std::int64_t> unionOfSteps(std::span<const std::span<const std::int64_t>> series)
+std::vector<std::int64_t> unionOfSteps(std::span<const Steps> series)
 {
     std::vector<std::int64_t> out;
     for (const auto& s : series) {
@@ -39,9 +40,10 @@ std::vector<std::int64_t> unionOfSteps(std::span<const std::span<const std::int6
 }
 
 namespace {
-template <class X>
-std::ptrdiff_t nearest(std::span<const X> xs, double x)
+template <class Xs>
+std::ptrdiff_t nearest(const Xs& xs, double x)
 {
+    using X = std::remove_cvref_t<decltype(xs[0])>;
     if (xs.empty())
         return -1;
     const auto it = std::lower_bound(xs.begin(), xs.end(), x, [](X a, double b) { return static_cast<double>(a) < b; });
@@ -55,6 +57,6 @@ std::ptrdiff_t nearest(std::span<const X> xs, double x)
 } // namespace
 
 std::ptrdiff_t nearestIndex(std::span<const double> xs, double x) { return nearest(xs, x); }
-std::ptrdiff_t nearestIndex(std::span<const std::int64_t> xs, double x) { return nearest(xs, x); }
+std::ptrdiff_t nearestIndex(Steps xs, double x) { return nearest(xs, x); }
 
 } // namespace losslens::analysis

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 namespace losslens::analysis {
 
@@ -212,9 +213,10 @@ namespace {
 
 // std::lower_bound of `value` in x[lo, hi), searched outwards from `guess`: a few probes near it
 // instead of log₂ n scattered over the series (each a cache miss on a long one).
-template <class X>
-std::size_t lowerBoundNear(std::span<const X> x, std::size_t lo, std::size_t hi, double value, std::size_t guess)
+template <class Xs>
+std::size_t lowerBoundNear(const Xs& x, std::size_t lo, std::size_t hi, double value, std::size_t guess)
 {
+    using X = std::remove_cvref_t<decltype(x[0])>;
     const auto less = [&](std::size_t i) { return static_cast<double>(x[i]) < value; };
     const auto search = [&](std::size_t a, std::size_t b) {
         return static_cast<std::size_t>(std::lower_bound(x.begin() + std::ptrdiff_t(a), x.begin() + std::ptrdiff_t(b), value,
@@ -236,8 +238,12 @@ std::size_t lowerBoundNear(std::span<const X> x, std::size_t lo, std::size_t hi,
 }
 
 // Where each column of [pos, hi) ends, in x: columns+1 boundaries from pos (empty columns repeat one).
-template <class X>
-std::vector<std::size_t> columnBounds(std::span<const X> x, std::size_t pos, std::size_t hi, double x0, double x1, std::size_t columns)
+// Where x[i] lives, for prefetching.
+const void* addressOf(std::span<const double> x, std::size_t i) { return x.data() + i; }
+const void* addressOf(const Steps& x, std::size_t i) { return x.address(i); }
+
+template <class Xs>
+std::vector<std::size_t> columnBounds(const Xs& x, std::size_t pos, std::size_t hi, double x0, double x1, std::size_t columns)
 {
     std::vector<std::size_t> bounds{pos};
     bounds.reserve(columns + 1);
@@ -251,7 +257,7 @@ std::vector<std::size_t> columnBounds(std::span<const X> x, std::size_t pos, std
         const std::size_t guess = ahead > 0 && ahead < static_cast<double>(hi - pos) ? pos + static_cast<std::size_t>(ahead) : pos;
         const std::size_t end = c + 1 == columns ? hi : lowerBoundNear(x, pos, hi, edge, guess);
         if (end < hi)
-            __builtin_prefetch(x.data() + std::min(hi - 1, end + kAhead * (end - pos)));
+            __builtin_prefetch(addressOf(x, std::min(hi - 1, end + kAhead * (end - pos))));
         bounds.push_back(end);
         pos = end;
     }
@@ -277,10 +283,11 @@ std::array<std::size_t, 5> scanColumn(std::span<const double> y, std::size_t beg
     return keep;
 }
 
-template <class X>
-std::vector<std::size_t> m4(std::span<const X> x, std::span<const double> y, double x0, double x1, std::size_t columns,
+template <class Xs>
+std::vector<std::size_t> m4(const Xs& x, std::span<const double> y, double x0, double x1, std::size_t columns,
                             const MinMaxPyramid* pyramid)
 {
+    using X = std::remove_cvref_t<decltype(x[0])>;
     if (x.size() != y.size())
         throw std::invalid_argument("m4Indices: x and y differ in length");
     if (pyramid && pyramid->size() != y.size())
@@ -343,8 +350,8 @@ std::vector<std::size_t> m4Indices(std::span<const double> x, std::span<const do
     return m4(x, y, x0, x1, columns, pyramid);
 }
 
-std::vector<std::size_t> m4Indices(std::span<const std::int64_t> x, std::span<const double> y, double x0, double x1,
-                                   std::size_t columns, const MinMaxPyramid* pyramid)
+std::vector<std::size_t> m4Indices(Steps x, std::span<const double> y, double x0, double x1, std::size_t columns,
+                                   const MinMaxPyramid* pyramid)
 {
     return m4(x, y, x0, x1, columns, pyramid);
 }

@@ -3,6 +3,8 @@
 // VLDB 2014): per pixel column keep the first, the smallest, the largest and the last point, so
 // the line drawn from the kept points is the one drawn from all of them — no spike is lost.
 
+#include "core/runs/step_column.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -75,7 +77,7 @@ private:
 /// Never more than 5·columns + 2 indices.
 std::vector<std::size_t> m4Indices(std::span<const double> x, std::span<const double> y, double x0, double x1,
                                    std::size_t columns, const MinMaxPyramid* pyramid = nullptr);
-std::vector<std::size_t> m4Indices(std::span<const std::int64_t> x, std::span<const double> y, double x0, double x1,
-                                   std::size_t columns, const MinMaxPyramid* pyramid = nullptr);
+std::vector<std::size_t> m4Indices(Steps x, std::span<const double> y, double x0, double x1, std::size_t columns,
+                                   const MinMaxPyramid* pyramid = nullptr);
 
 } // namespace losslens::analysis

@@ -8,7 +8,7 @@
 
 namespace losslens::analysis {
 
-CurveStats curveStats(std::span<const std::int64_t> steps, std::span<const double> values)
+CurveStats curveStats(Steps steps, std::span<const double> values)
 {
     if (steps.size() != values.size())
         throw std::invalid_argument("curveStats: steps and values differ in length");

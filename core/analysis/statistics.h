@@ -1,6 +1,8 @@
 #pragma once
 // Summary numbers of a curve: where it ended, its best value, and the range worth showing.
 
+#include "core/runs/step_column.h"
+
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -17,7 +19,7 @@ struct CurveStats {
     double meanLast10 = 0.0;
 };
 
-CurveStats curveStats(std::span<const std::int64_t> steps, std::span<const double> values);
+CurveStats curveStats(Steps steps, std::span<const double> values);
 
 /// The [lo, hi] quantiles of the finite values (linear interpolation between order statistics,
 /// numpy.percentile's default); {NaN, NaN} when there is none. TensorBoard's "ignore outliers"

@@ -6,15 +6,15 @@ namespace losslens {
 
 std::size_t Series::truncateFrom(std::int64_t step)
 {
-    const auto it = std::lower_bound(m_steps.begin(), m_steps.end(), step);
-    const auto keep = static_cast<std::size_t>(it - m_steps.begin());
+    const Steps steps = m_steps.view();
+    const auto keep = static_cast<std::size_t>(std::lower_bound(steps.begin(), steps.end(), step) - steps.begin());
     m_steps.truncate(keep);
     m_wallTimes.truncate(keep);
     m_values.truncate(keep);
     return keep;
 }
 
-std::size_t Series::append(std::span<const std::int64_t> steps, std::span<const double> wallTimes, std::span<const double> values)
+std::size_t Series::append(Steps steps, std::span<const double> wallTimes, std::span<const double> values)
 {
     std::size_t first = m_steps.size();
     std::size_t begin = 0;
@@ -25,7 +25,7 @@ std::size_t Series::append(std::span<const std::int64_t> steps, std::span<const 
             ++end;
         if (!m_steps.empty() && steps[begin] < m_steps.back())
             first = std::min(first, truncateFrom(steps[begin]));
-        m_steps.append(steps.data() + begin, end - begin);
+        m_steps.append(steps.subspan(begin, end - begin));
         m_wallTimes.append(wallTimes.data() + begin, end - begin);
         m_values.append(values.data() + begin, end - begin);
         begin = end;
@@ -42,10 +42,11 @@ void Series::replacePoints(Series&& other)
 
 std::optional<std::size_t> Series::indexAtOrBefore(std::int64_t step) const
 {
-    const auto it = std::upper_bound(m_steps.begin(), m_steps.end(), step);
-    if (it == m_steps.begin())
+    const Steps steps = m_steps.view();
+    const auto it = std::upper_bound(steps.begin(), steps.end(), step);
+    if (it == steps.begin())
         return std::nullopt;
-    return static_cast<std::size_t>(it - m_steps.begin()) - 1;
+    return static_cast<std::size_t>(it - steps.begin()) - 1;
 }
 
 void Series::shrinkToFit()
@@ -57,7 +58,7 @@ void Series::shrinkToFit()
 
 std::size_t Series::memoryBytes() const
 {
-    return m_steps.capacity() * sizeof(std::int64_t) + (m_wallTimes.capacity() + m_values.capacity()) * sizeof(double);
+    return m_steps.memoryBytes() + (m_wallTimes.capacity() + m_values.capacity()) * sizeof(double);
 }
 
 void Series::reserve(std::size_t points)

@@ -1,8 +1,9 @@
 #pragma once
-// One tag's points in one run, stored columnar: every point kept, 24 bytes each.
+// One tag's points in one run, stored columnar: every point kept, 20 bytes each.
 
 #include "core/runs/role.h"
 #include "core/runs/series_column.h"
+#include "core/runs/step_column.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,8 +12,9 @@
 
 namespace losslens {
 
-/// The points of one tag, in three contiguous columns (int64 step, double wall time in seconds
-/// since the epoch or NaN when unknown, double value; NaN and ±Inf kept). Steps never decrease:
+/// The points of one tag, in three contiguous columns (int64 step, kept in 4 bytes as an offset
+/// from the first step, see StepColumn; double wall time in seconds since the epoch or NaN when
+/// unknown; double value, NaN and ±Inf kept). Steps never decrease:
 /// appending a step smaller than the last one is a restart, and TensorBoard's rule applies — the
 /// new point supersedes every earlier point whose step is ≥ its step. Equal steps are kept.
 class Series {
@@ -35,7 +37,7 @@ public:
 
     std::size_t size() const { return m_steps.size(); }
     bool empty() const { return m_steps.empty(); }
-    std::span<const std::int64_t> steps() const { return m_steps; }
+    Steps steps() const { return m_steps.view(); }
     std::span<const double> wallTimes() const { return m_wallTimes; }
     std::span<const double> values() const { return m_values; }
 
@@ -52,14 +54,15 @@ public:
         return first;
     }
     /// Appends many points (equal-length spans) with the restart rule; returns as append().
-    std::size_t append(std::span<const std::int64_t> steps, std::span<const double> wallTimes, std::span<const double> values);
+    std::size_t append(Steps steps, std::span<const double> wallTimes, std::span<const double> values);
 
     /// Takes the points of `other` (a recomputed derived series); tag, role and flags stay.
     void replacePoints(Series&& other);
 
     /// Index of the last point with step ≤ `step`, if any.
     std::optional<std::size_t> indexAtOrBefore(std::int64_t step) const;
-    /// Releases spare capacity (after loading); resident memory is then 24 bytes per point. Cheap:
+    /// Releases spare capacity (after loading); resident memory is then 20 bytes per point (24 for
+    /// steps that do not fit StepColumn's offsets). Cheap:
     /// the columns shrink in place, nothing is copied.
     void shrinkToFit();
     /// Bytes held by the three columns (their capacity).
@@ -74,7 +77,7 @@ private:
     Role m_role;
     bool m_roleOverridden = false;
     bool m_derived = false;
-    SeriesColumn<std::int64_t> m_steps;
+    StepColumn m_steps;
     SeriesColumn<double> m_wallTimes;
     SeriesColumn<double> m_values;
 };

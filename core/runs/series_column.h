@@ -52,12 +52,17 @@ public:
     }
     void append(const T* values, std::size_t n)
     {
-        if (n == 0)
-            return;
+        if (n != 0)
+            std::memcpy(extend(n), values, n * sizeof(T));
+    }
+    /// Appends `n` values for the caller to write; returns where they start.
+    T* extend(std::size_t n)
+    {
         if (m_size + n > m_capacity)
             grow(m_size + n);
-        std::memcpy(m_data + m_size, values, n * sizeof(T));
+        T* out = m_data + m_size;
         m_size += n;
+        return out;
     }
     /// Keeps the first `n` values (fewer never grows the column).
     void truncate(std::size_t n) { m_size = std::min(m_size, n); }

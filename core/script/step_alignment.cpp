@@ -1,7 +1,6 @@
 #include "core/script/step_alignment.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace losslens::script {
 
@@ -15,7 +14,7 @@ bool sameSteps(const std::vector<const Series*>& series)
         if (first[i] <= first[i - 1])
             return false;
     return std::all_of(series.begin() + 1, series.end(), [&](const Series* s) {
-        return s->size() == first.size() && std::memcmp(s->steps().data(), first.data(), first.size_bytes()) == 0;
+        return s->steps() == first;
     });
 }
 

@@ -13,7 +13,7 @@ namespace losslens::script {
 /// themselves when they all share one strictly increasing step column (the common case: no copy),
 /// else the storage below. Move-only; valid while the series live.
 struct AlignedColumns {
-    std::span<const std::int64_t> steps;
+    Steps steps;
     std::span<const double> wallTimes; ///< of the first series
     std::vector<std::span<const double>> values;
 

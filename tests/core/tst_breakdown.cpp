@@ -16,7 +16,7 @@ using namespace losslens::analysis;
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-using Steps = std::vector<std::int64_t>;
+using StepList = std::vector<std::int64_t>;
 using Values = std::vector<double>;
 }
 
@@ -50,7 +50,7 @@ void TestBreakdown::alignment()
 {
     QFETCH(int, mode);
     QFETCH(Values, expected);
-    const auto got = alignToSteps(Steps{2, 4, 4, 7}, Values{20, 40, 41, 70}, Steps{1, 2, 3, 4, 5, 6, 7, 8}, AlignMode(mode));
+    const auto got = alignToSteps(StepList{2, 4, 4, 7}, Values{20, 40, 41, 70}, StepList{1, 2, 3, 4, 5, 6, 7, 8}, AlignMode(mode));
     QCOMPARE(got.size(), expected.size());
     for (std::size_t i = 0; i < got.size(); ++i)
         QVERIFY(got[i] == expected[i] || (std::isnan(got[i]) && std::isnan(expected[i])));
@@ -58,19 +58,19 @@ void TestBreakdown::alignment()
 
 void TestBreakdown::unionAndNearest()
 {
-    const Steps a{1, 3, 5}, b{2, 3, 9};
-    const std::vector<std::span<const std::int64_t>> both{a, b};
-    QCOMPARE(unionOfSteps(both), (Steps{1, 2, 3, 5, 9}));
+    const StepList a{1, 3, 5}, b{2, 3, 9};
+    const std::vector<losslens::Steps> both{a, b};
+    QCOMPARE(unionOfSteps(both), (StepList{1, 2, 3, 5, 9}));
     QCOMPARE(nearestIndex(std::span<const std::int64_t>(a), 3.9), std::ptrdiff_t(1));
     QCOMPARE(nearestIndex(std::span<const std::int64_t>(a), 4.0), std::ptrdiff_t(1)); // tie → earlier
     QCOMPARE(nearestIndex(std::span<const std::int64_t>(a), 100.0), std::ptrdiff_t(2));
-    QCOMPARE(nearestIndex(std::span<const std::int64_t>(Steps{}), 1.0), std::ptrdiff_t(-1));
+    QCOMPARE(nearestIndex(std::span<const std::int64_t>(StepList{}), 1.0), std::ptrdiff_t(-1));
 }
 
 void TestBreakdown::breakdownExplainsTheTotal()
 {
     // total = 1·a + 2·b + r, logged with an extra 0.5 the recipe does not know about at step 2.
-    BreakdownInput in{Steps{1, 2},
+    BreakdownInput in{StepList{1, 2},
                       {{"a", Role::Component, 1.0, {1.0, 2.0}},
                        {"b", Role::Component, 1.0, {3.0, 1.0}, {2.0, 2.0}},
                        {"r", Role::Regularization, 1.0, {0.5, 0.5}}},
@@ -104,7 +104,7 @@ void TestBreakdown::weightsChangeTheRecomputedTotal()
 {
     QFETCH(double, weight);
     QFETCH(double, recomputed);
-    BreakdownInput in{Steps{1}, {{"a", Role::Component, weight, {2.0}}, {"b", Role::Component, 1.0, {2.0}}, {"r", Role::Regularization, 1.0, {0.5}}}, {}};
+    BreakdownInput in{StepList{1}, {{"a", Role::Component, weight, {2.0}}, {"b", Role::Component, 1.0, {2.0}}, {"r", Role::Regularization, 1.0, {0.5}}}, {}};
     const Breakdown b = computeBreakdown(in);
     QCOMPARE(b.recomputed[0], recomputed);
     QVERIFY(std::isnan(b.remainder[0])); // no logged total: nothing to explain
@@ -112,7 +112,7 @@ void TestBreakdown::weightsChangeTheRecomputedTotal()
 
 void TestBreakdown::breakdownGapsAndErrors()
 {
-    BreakdownInput in{Steps{1, 2}, {{"a", Role::Component, 1.0, {1.0, kNaN}}}, {1.0, 2.0}};
+    BreakdownInput in{StepList{1, 2}, {{"a", Role::Component, 1.0, {1.0, kNaN}}}, {1.0, 2.0}};
     const Breakdown b = computeBreakdown(in);
     QVERIFY(std::isnan(b.recomputed[1]) && std::isnan(b.remainder[1]));
     in.terms[0].values.pop_back();
@@ -133,10 +133,10 @@ void TestBreakdown::relativeToFirst()
 void TestBreakdown::dwaScheduleUsesTheEngine()
 {
     // Two tasks, epochs of 2 steps: epoch means a = 4, 2, 1; b = 1, 1, 1.
-    const Steps steps{0, 1, 2, 3, 4, 5};
+    const StepList steps{0, 1, 2, 3, 4, 5};
     const std::vector<Values> losses{{4, 4, 2, 2, 1, 1}, {1, 1, 1, 1, 1, 1}};
     const DwaSchedule s = dwaSchedule(steps, losses, 2, 2.0);
-    QCOMPARE(s.epochStarts, (Steps{0, 2, 4}));
+    QCOMPARE(s.epochStarts, (StepList{0, 2, 4}));
     QCOMPARE(s.weights[0][0], 1.0);
     QCOMPARE(s.weights[1][1], 1.0);
     const auto expected = dynamicWeightAverage({2.0, 1.0}, {4.0, 1.0}, 2.0);
@@ -150,7 +150,7 @@ void TestBreakdown::dwaScheduleUsesTheEngine()
 
 void TestBreakdown::stats()
 {
-    Steps steps;
+    StepList steps;
     Values v;
     for (int i = 0; i < 20; ++i)
         steps.push_back(i * 10), v.push_back(i == 5 ? 0.1 : 1.0 + i);

@@ -157,7 +157,7 @@ void TestDerivedSeries::alignsByStep()
     const Series a = makeSeries("a", Role::Component, {0, 10, 10, 20, 30, 50}, {1, 2, 3, 4, 5, 6});
     const Series b = makeSeries("b", Role::Component, {10, 20, 40, 50}, {10, 20, 40, 50});
     const AlignedColumns aligned = alignByStep({&a, &b});
-    const auto vec = [](auto span) { return std::vector<std::remove_cv_t<typename decltype(span)::element_type>>(span.begin(), span.end()); };
+    const auto vec = [](auto column) { return std::vector<std::remove_cvref_t<decltype(column[0])>>(column.begin(), column.end()); };
     QCOMPARE(vec(aligned.steps), (std::vector<std::int64_t>{10, 20, 50}));
     QCOMPARE(vec(aligned.values[0]), (std::vector<double>{3, 4, 6})); // the last of equal steps
     QCOMPARE(vec(aligned.values[1]), (std::vector<double>{10, 20, 50}));

@@ -69,7 +69,8 @@ class TestRunStore : public QObject {
 private slots:
     void restartRule_data();
     void restartRule();
-    void memoryIs24BytesPerPoint();
+    void memoryIs20BytesPerPoint();
+    void stepColumnWidensOnlyWhenItMust();
     void observersHearAppends();
     void derivedSeriesAreReplacedInPlace();
     void loggedTagReplacesADerivedOne();
@@ -99,6 +100,16 @@ void TestRunStore::restartRule_data()
     QTest::newRow("restart") << QList<qint64>{1, 2, 3, 4, 2, 3} << QList<qint64>{1, 2, 3};
     QTest::newRow("restart to start") << QList<qint64>{5, 6, 0, 1} << QList<qint64>{0, 1};
     QTest::newRow("two restarts") << QList<qint64>{1, 5, 3, 9, 2} << QList<qint64>{1, 2};
+    // steps kept as 32-bit offsets from the first one, or as int64 when a step lies further away
+    constexpr qint64 kMin = std::numeric_limits<qint64>::min(), kMax = std::numeric_limits<qint64>::max();
+    QTest::newRow("negative steps") << QList<qint64>{-7, -3, 0, 4} << QList<qint64>{-7, -3, 0, 4};
+    QTest::newRow("offsets up to 2^32-1") << QList<qint64>{-1, 4294967294} << QList<qint64>{-1, 4294967294};
+    QTest::newRow("2^32 away") << QList<qint64>{-1, 2, 4294967295} << QList<qint64>{-1, 2, 4294967295};
+    QTest::newRow("int64 extremes") << QList<qint64>{kMin, 0, kMax} << QList<qint64>{kMin, 0, kMax};
+    QTest::newRow("nanosecond timestamps") << QList<qint64>{1765000000000000000, 1765000000123456789}
+                                           << QList<qint64>{1765000000000000000, 1765000000123456789};
+    QTest::newRow("wide, then a restart") << QList<qint64>{0, 1LL << 40, 5, 6} << QList<qint64>{0, 5, 6};
+    QTest::newRow("wide, then a restart below all") << QList<qint64>{10, 1LL << 40, -3, -2} << QList<qint64>{-3, -2};
 }
 
 void TestRunStore::restartRule()
@@ -122,16 +133,52 @@ void TestRunStore::restartRule()
     QCOMPARE(one.values().back(), values.back()); // the newest point survives
 }
 
-void TestRunStore::memoryIs24BytesPerPoint()
+void TestRunStore::memoryIs20BytesPerPoint()
 {
     RunStore store;
     Run& run = store.run("r");
     Series& s = store.series(run, "loss");
-    for (std::int64_t i = 0; i < 100000; ++i)
+    Series& far = store.series(run, "timestamped");
+    for (std::int64_t i = 0; i < 100000; ++i) {
         s.append(i, 1.0, 0.5);
+        far.append(i << 20, 1.0, 0.5); // a step range past 2^32: int64 steps
+    }
     store.shrinkToFit();
-    QCOMPARE(store.pointCount(), 100000u);
-    QCOMPARE(store.memoryBytes(), 100000u * 24u);
+    QCOMPARE(store.pointCount(), 200000u);
+    QCOMPARE(s.memoryBytes(), 100000u * 20u);
+    QCOMPARE(far.memoryBytes(), 100000u * 24u);
+    QCOMPARE(store.memoryBytes(), 100000u * 44u);
+}
+
+void TestRunStore::stepColumnWidensOnlyWhenItMust()
+{
+    StepColumn c;
+    for (std::int64_t step : {100LL, 100LL, 4294967395LL}) // 2^32 - 1 above the first
+        c.push_back(step);
+    QVERIFY(!c.wide());
+    QCOMPARE(c.memoryBytes(), c.capacity() * sizeof(std::uint32_t));
+    const std::vector<std::int64_t> more{4294967396, 4294967397};
+    c.append(more);
+    QVERIFY(c.wide());
+    const std::vector<std::int64_t> all{100, 100, 4294967395, 4294967396, 4294967397};
+    QVERIFY(c.view() == Steps(all));
+    QCOMPARE(std::vector<std::int64_t>(c.view().begin(), c.view().end()), all);
+    QCOMPARE(c.view().subspan(3).front(), 4294967396);
+    c.truncate(0);
+    QVERIFY(!c.wide()); // empty: the next first step is a new base
+    c.push_back(-5);
+    QVERIFY(!c.wide());
+    QCOMPARE(c.back(), -5);
+
+    // a view's iterators outlive the view (std::lower_bound on series.steps() returns one)
+    const auto it = std::lower_bound(c.view().begin(), c.view().end(), -5);
+    QCOMPARE(*it, -5);
+    // the same steps compare equal whatever their storage
+    StepColumn narrow;
+    narrow.append(std::vector<std::int64_t>{1, 2, 3});
+    QVERIFY(narrow.view() == Steps(std::vector<std::int64_t>{1, 2, 3}));
+    QVERIFY(!(narrow.view() == Steps(std::vector<std::int64_t>{1, 2, 4})));
+    QVERIFY(!(narrow.view() == narrow.view().subspan(1)));
 }
 
 void TestRunStore::observersHearAppends()
@@ -487,7 +534,7 @@ void TestRunStore::loaderLeavesNoSpareCapacity()
     QVERIFY(loader.addPath(dir.path().toStdString()));
     QCOMPARE(loader.update().newPoints, 2 * kPoints);
     QCOMPARE(store.findRun("run")->find("a")->size(), kPoints);
-    QCOMPARE(store.memoryBytes(), 2 * kPoints * 24);
+    QCOMPARE(store.memoryBytes(), 2 * kPoints * 20); // steps as 32-bit offsets, wall time and value as doubles
 }
 
 void TestRunStore::followsGrowingFile()
