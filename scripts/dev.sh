@@ -10,8 +10,9 @@
 #                                   replayed under ASan; prints a Markdown table
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (build-asan), JOBS (number of cores),
 # FUZZ_SECONDS (20 per fuzz target), CI (set: the project's own warnings are errors);
-# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600), FUZZ_MERGE
-# (set: what the campaign found that the seeds miss goes into tests/fuzz/corpus).
+# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600),
+# FUZZ_TIMEOUT (10 s of wall time per input: raise it when the nice-19 fuzzer shares the cores),
+# FUZZ_MERGE (set: what the campaign found that the seeds miss goes into tests/fuzz/corpus).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -95,7 +96,7 @@ fuzz_smoke() {
   name=$(basename "$bin")
   work=$(mktemp -d "${TMPDIR:-/tmp}/losslens-$name.XXXXXX")
   mkdir "$work/corpus" # new inputs go here, never into the seed corpus in the source tree
-  local options=(-max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  local options=(-max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 -print_final_stats=1
                  -artifact_prefix="$work/")
   [ -f "tests/fuzz/dict/$name.dict" ] && options+=(-dict="tests/fuzz/dict/$name.dict")
   if ! "$bin" "${options[@]}" "$work/corpus" "tests/fuzz/corpus/$name" >"$work/log" 2>&1; then
@@ -150,7 +151,7 @@ campaign_target() {
   local name=$1 dir="$FUZZ_BUILD_DIR/campaign/$1" log
   mkdir -p "$dir/corpus"
   log="$dir/log"
-  local options=(-runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_SECONDS" -timeout=10 -rss_limit_mb=2048
+  local options=(-runs="$FUZZ_RUNS" -max_total_time="$FUZZ_MAX_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048
                  -print_final_stats=1 -artifact_prefix="$dir/")
   [ -f "tests/fuzz/dict/$name.dict" ] && options+=(-dict="tests/fuzz/dict/$name.dict")
   local start=$SECONDS status=ok
@@ -182,6 +183,7 @@ fuzz_campaign() {
   FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
   FUZZ_RUNS=${FUZZ_RUNS:-10000000}
   FUZZ_MAX_SECONDS=${FUZZ_MAX_SECONDS:-3600}
+  FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
   configure fuzz "$FUZZ_BUILD_DIR"
   configure asan "$ASAN_BUILD_DIR"
   local targets=("$@")
