@@ -83,6 +83,7 @@ void TestDecimation::keepsEveryExtreme_data()
     for (bool p : {false, true}) {
         const char* tag = p ? "pyramid" : "scan";
         QTest::addRow("100k full %s", tag) << 100000 << 1920 << 0.0 << 49999.5 << p;
+        QTest::addRow("100k into 300 %s", tag) << 100000 << 300 << 0.0 << 49999.5 << p; // the pyramid's columns
         QTest::addRow("100k zoomed %s", tag) << 100000 << 800 << 12345.25 << 20000.0 << p;
         QTest::addRow("10k narrow %s", tag) << 10000 << 37 << 100.0 << 4000.0 << p;
         QTest::addRow("more columns than points %s", tag) << 300 << 1920 << 0.0 << 149.5 << p;
@@ -232,7 +233,7 @@ void TestDecimation::pyramidKeepsTheSamePointsAsAScan_data()
     QTest::addRow("1M into 1100") << 1000000 << 1100 << 0.0 << 499999.5 << false;
     QTest::addRow("1M zoomed, quantised") << 1000000 << 1100 << 30000.25 << 330000.0 << true;
     QTest::addRow("200k into 37") << 200000 << 37 << 0.0 << 99999.5 << true;
-    QTest::addRow("columns of ~50 points") << 100000 << 1000 << 0.0 << 25000.0 << false;
+    QTest::addRow("columns just above the scan threshold") << 100000 << 238 << 0.0 << 25000.0 << false;
 }
 
 void TestDecimation::pyramidKeepsTheSamePointsAsAScan()
