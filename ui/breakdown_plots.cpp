@@ -154,12 +154,11 @@ Plot PlotBuilder::balancePlot(const Selection& selection, const ViewSettings& se
     plot.spec.xTitle = QObject::tr("step");
     plot.spec.xKind = XAxisKind::Value;
     const auto cols = std::size_t(std::max(1, columns));
-    int runIndex = 0;
+    LineStyles styles; // colour is the task, the line style the run
     for (const QString& runName : selection.runs) {
         const Run* run = findRun(runName);
         if (!run)
             continue;
-        constexpr std::array styles{Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
         std::vector<const Series*> tasks;
         for (const auto& s : run->allSeries())
             if (s->role() == Role::Component && selection.tags.contains(qs(s->tag())) && !s->empty())
@@ -172,8 +171,7 @@ Plot PlotBuilder::balancePlot(const Selection& selection, const ViewSettings& se
             const double x0 = range ? range->first : sx.front(), x1 = range ? range->second : sx.back();
             for (std::size_t i : analysis::m4Indices(s->steps(), y, x0, x1, cols))
                 pts.append(QPointF(sx[i], y[i]));
-            plot.curves.append({qs(s->tag()) + " · " + runName, qs(s->tag()), tagColor(s->tag()), styles[std::size_t(runIndex) % styles.size()],
-                                1.6, CurveKind::Line, pts});
+            plot.curves.append({qs(s->tag()) + " · " + runName, qs(s->tag()), tagColor(s->tag()), styles.of(runName), 1.6, CurveKind::Line, pts});
         }
         // DWA weights for the focus run only: one step curve per task
         if (runName == (selection.focusRun.isEmpty() ? selection.runs.value(0) : selection.focusRun) && tasks.size() >= 2) {
@@ -198,8 +196,8 @@ Plot PlotBuilder::balancePlot(const Selection& selection, const ViewSettings& se
                                     c, Qt::DashDotDotLine, 1.2, CurveKind::Line, pts});
             }
         }
-        ++runIndex;
     }
+    plot.spec.lineStyleKey = styles.key();
     return plot;
 }
 

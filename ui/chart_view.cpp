@@ -56,6 +56,7 @@ ChartView::ChartView(QWidget* parent)
     m_layer->setZValue(50); // above the areas, below the crosshair
     m_canvas->setRenderHint(QPainter::Antialiasing);
     m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // a line's marker shows its dashes
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_crosshair->setPen(QPen(QColor(128, 128, 128, 160), 1, Qt::DashLine));
     m_crosshair->setZValue(100);
@@ -220,6 +221,13 @@ void ChartView::setPlot(const QList<Curve>& curves, const PlotSpec& spec, bool k
             showInLegend(s, c.legend);
         }
     }
+    for (const auto& [label, style] : spec.lineStyleKey)
+        if (!inLegend.contains(label)) {
+            QLineSeries* s = takeLine(next);
+            s->setName(label);
+            s->setPen(QPen(m_chart->legend()->labelColor(), 1.5, style)); // the theme's text colour
+            showInLegend(s, label);
+        }
     while (m_lines.size() > next) { // series no longer needed
         QLineSeries* s = m_lines.takeLast();
         m_chart->removeSeries(s);

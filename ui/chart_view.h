@@ -55,6 +55,9 @@ struct PlotSpec {
     std::optional<std::pair<double, double>> yRange = {}; ///< fixed y range (e.g. ignore outliers); else fit
     QString yLabelFormat = "%.3g";
     Qt::Alignment legendAlignment = Qt::AlignRight; ///< small multiples put it below, so names are not elided
+    /// What the line styles mean when colour shows something else (the runs when colour is by
+    /// tag): legend entries drawn in a neutral colour, one per style in use.
+    QList<std::pair<QString, Qt::PenStyle>> lineStyleKey = {};
 };
 
 /// The axes' ranges that fit curves: x over the visible range (or the data), y over the

@@ -28,6 +28,23 @@ bool isLoss(const Series& s) { return s.role() != Role::Other || s.derived(); }
 
 } // namespace
 
+Qt::PenStyle LineStyles::of(const QString& name)
+{
+    qsizetype i = m_names.indexOf(name);
+    if (i < 0)
+        i = m_names.size(), m_names.append(name);
+    return kStyles[std::size_t(i) % kStyles.size()];
+}
+
+QList<std::pair<QString, Qt::PenStyle>> LineStyles::key() const
+{
+    QList<std::pair<QString, Qt::PenStyle>> key;
+    if (m_names.size() > 1)
+        for (qsizetype i = 0; i < m_names.size(); ++i)
+            key.append({m_names[i], kStyles[std::size_t(i) % kStyles.size()]});
+    return key;
+}
+
 double plotX(XAxisMode mode, std::int64_t step, double wallTime, double firstWallTime)
 {
     switch (mode) {
@@ -244,19 +261,18 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
     plot.spec.title = QObject::tr("Loss components, regularization and total");
     std::vector<PendingCurve> pending; // decimated at the end, in parallel
     std::vector<double> visible; // a sample of the visible values, for "ignore outliers"
-    int runIndex = 0;
+    const bool byTag = settings.colorBy == ColorBy::Tag;
+    LineStyles styles; // for what colour does not show: the runs when colour is by tag, else the tags
     for (const QString& runName : selection.runs) {
         const Run* run = findRun(runName);
         if (!run)
             continue;
-        int tagIndex = 0;
         for (const auto& s : run->allSeries()) {
             if (!isLoss(*s) || !selection.tags.contains(qs(s->tag())))
                 continue;
             const Prepared& p = prepare(*run, *s, settings);
-            const bool byTag = settings.colorBy == ColorBy::Tag;
             const QColor color = byTag ? tagColor(s->tag()) : selection.runColors.value(runName, Qt::gray);
-            const Qt::PenStyle style = kStyles[std::size_t(byTag ? runIndex : tagIndex) % kStyles.size()];
+            const Qt::PenStyle style = styles.of(byTag ? runName : qs(s->tag()));
             const qreal width = s->role() == Role::Total ? 2.6 : 1.5;
             const QString name = qs(s->tag()) + " · " + runName;
             const QString legend = byTag ? qs(s->tag()) : runName;
@@ -276,10 +292,9 @@ Plot PlotBuilder::curvesPlot(const Selection& selection, const ViewSettings& set
             }
             pending.push_back({plot.curves.size(), s.get(), &p, true});
             plot.curves.append(std::move(c));
-            ++tagIndex;
         }
-        ++runIndex;
     }
+    plot.spec.lineStyleKey = styles.key();
     decimateAll(plot.curves, pending, range, columns);
     if (settings.ignoreOutliers && !visible.empty()) {
         const auto [lo, hi] = analysis::quantileRange(visible, 0.05, 0.95);

@@ -44,6 +44,18 @@ struct SummaryRow {
     analysis::CurveStats stats;
 };
 
+/// Line styles for what a plot's colours do not show (the runs when colour is by tag): a name gets
+/// the next style the first time it is asked for and keeps it across the plot.
+class LineStyles {
+public:
+    Qt::PenStyle of(const QString& name);
+    /// Every name with its style, in the order first asked; empty for one name (nothing to tell apart).
+    QList<std::pair<QString, Qt::PenStyle>> key() const;
+
+private:
+    QStringList m_names;
+};
+
 /// x range of a plot; nullopt = the data's extent.
 using XRange = std::optional<std::pair<double, double>>;
 

@@ -10,11 +10,13 @@
 #include "ui/log_session.h"
 #include "ui/main_window.h"
 #include "ui/plot_area.h"
+#include "ui/plot_builder.h"
 #include "ui/runs_panel.h"
 #include "ui/script_editor.h"
 #include "ui/tags_panel.h"
 #include "tests/core/test_timing.h"
 
+#include "core/runs/run_store.h"
 #include "core/script/derived_series_model.h"
 #include "core/script/script_examples.h"
 
@@ -117,6 +119,8 @@ private slots:
     void filtersAndGroups();
     void views_data();
     void views();
+    void legendTellsTheRunsApart();
+    void aTagKeepsItsLineStyleInEveryRun();
     void smoothingOffDropsTheRawCurves();
     void decimationFollowsTheZoom();
     void inspectorShowsTheStep();
@@ -229,6 +233,54 @@ void TestMainWindow::views()
         first->setXRange(100, 300);
         QTRY_COMPARE(window.plot().compare()->charts().back()->xRange().first, 100.0);
     }
+}
+
+void TestMainWindow::legendTellsTheRunsApart()
+{
+    MainWindow window;
+    window.show();
+    openSamples(window);
+    // colour by tag: the legend names the tags in colour and the runs by their line style
+    const ChartView& chart = window.chart();
+    const auto key = chart.spec().lineStyleKey;
+    QCOMPARE(key, (QList<std::pair<QString, Qt::PenStyle>>{{"mtl-dwa", Qt::SolidLine}, {"mtl-seed0", Qt::DashLine}, {"mtl-seed1", Qt::DotLine}}));
+    for (const auto& [run, style] : key) {
+        QVERIFY2(chart.legendEntries().contains(run), qPrintable(chart.legendEntries().join(", ")));
+        for (const Curve& c : chart.curves())
+            if (c.name.endsWith(" · " + run))
+                QCOMPARE(c.style, style);
+    }
+    // one run: nothing for the style to tell apart
+    for (const char* run : {"mtl-seed0", "mtl-seed1"})
+        window.runs().setChecked(run, false);
+    window.plot().redrawNow();
+    QVERIFY(window.chart().spec().lineStyleKey.isEmpty());
+    QVERIFY(!window.chart().legendEntries().contains("mtl-dwa"));
+}
+
+void TestMainWindow::aTagKeepsItsLineStyleInEveryRun()
+{
+    // colour by run: the style is the tag's, even where a run lacks a tag another has before it
+    RunStore store;
+    for (const auto& [run, tags] : {std::pair{"A", QStringList{"loss_a", "loss_b"}}, std::pair{"B", QStringList{"loss_b"}}})
+        for (const QString& tag : tags)
+            for (std::int64_t step = 0; step < 10; ++step)
+                store.series(store.run(run), tag.toStdString()).append(step, NAN, 1.0);
+    Selection selection;
+    selection.runs = {"A", "B"}, selection.tags = {"loss_a", "loss_b"};
+    selection.runColors = {{"A", Qt::red}, {"B", Qt::blue}};
+    ViewSettings settings;
+    settings.colorBy = ColorBy::Run;
+    settings.smoothing = 0;
+    PlotBuilder builder(store);
+    const Plot plot = builder.build(selection, settings, std::nullopt, 400);
+    QHash<QString, Qt::PenStyle> styles;
+    for (const Curve& c : plot.curves)
+        styles.insert(c.name, c.style);
+    QCOMPARE(styles.value("loss_b · B"), styles.value("loss_b · A"));
+    QCOMPARE(styles.value("loss_a · A"), Qt::SolidLine);
+    QCOMPARE(styles.value("loss_b · A"), Qt::DashLine);
+    QCOMPARE(plot.spec.lineStyleKey, (QList<std::pair<QString, Qt::PenStyle>>{{"loss_a", Qt::SolidLine}, {"loss_b", Qt::DashLine}}));
 }
 
 void TestMainWindow::smoothingOffDropsTheRawCurves()
