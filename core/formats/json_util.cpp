@@ -36,8 +36,19 @@ void appendDouble(std::string& out, double v)
         out += v > 0 ? "inf" : "-inf";
         return;
     }
+    appendFiniteDouble(out, v);
+}
+
+void appendFiniteDouble(std::string& out, double v)
+{
     char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    if (std::string_view(buffer, result.ptr).find_first_of(".e") == std::string_view::npos) { // reads as an integer
+        if (v == 0 && std::signbit(v))
+            result = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, 1);
+        else if (std::fabs(v) >= 0x1p63)
+            result = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::scientific);
+    }
     out.append(buffer, result.ptr);
 }
 

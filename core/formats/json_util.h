@@ -8,7 +8,11 @@ namespace losslens::formats {
 
 /// Appends `s` as a JSON string literal (quotes, escapes for ", \ and control characters).
 void appendJsonString(std::string& out, std::string_view s);
-/// Appends the shortest decimal that reads back as exactly `v` (std::to_chars), or "nan", "inf", "-inf".
+/// Appends finite `v` as the shortest decimal (std::to_chars) that every JSON reader (simdjson,
+/// Python's json) reads back as exactly `v`: in exponent form where the shortest is an integer
+/// past int64 (simdjson refuses 92233720368547758080), and negative zero as -0.0 (-0 is the integer 0).
+void appendFiniteDouble(std::string& out, double v);
+/// Appends `v` as appendFiniteDouble() does, or "nan", "inf", "-inf".
 void appendDouble(std::string& out, double v);
 /// Appends `s` as a CSV field (RFC 4180): quoted only when it holds a comma, quote, CR or LF.
 void appendCsvField(std::string& out, std::string_view s);

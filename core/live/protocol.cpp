@@ -80,13 +80,7 @@ void appendNumber(std::string& out, double v)
         out += v > 0 ? "Infinity" : "-Infinity";
         return;
     }
-    char buffer[32];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-    // The shortest form of a large double can be an integer past 64 bits (92233720368547758080),
-    // which simdjson, and so every reader of these lines, refuses; the exponent form reads back the same.
-    if (std::fabs(v) >= 0x1p63 && std::string_view(buffer, result.ptr).find_first_of(".e") == std::string_view::npos)
-        result = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::scientific);
-    out.append(buffer, result.ptr);
+    formats::appendFiniteDouble(out, v);
 }
 
 namespace {

@@ -64,9 +64,8 @@ struct Record {
     std::vector<Scalar> scalars;
 };
 
-/// Appends `v` as the protocol writes numbers: the shortest decimal that reads back exactly (in
-/// exponent form where a plain integer would not fit 64 bits), or the bare tokens NaN, Infinity,
-/// -Infinity.
+/// Appends `v` as the protocol writes numbers: the shortest decimal that reads back exactly
+/// (formats::appendFiniteDouble), or the bare tokens NaN, Infinity, -Infinity.
 void appendNumber(std::string& out, double v);
 /// Appends the canonical record line (with its '\n'): keys in the order run, step, wall_time,
 /// scalars, roles; roles only when some scalar has one. This is also the shape recorded on disk.

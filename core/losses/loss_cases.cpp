@@ -1,5 +1,7 @@
 #include "core/losses/loss_cases.h"
 
+#include "core/formats/json_util.h"
+
 #include <simdjson.h>
 
 #include <cmath>
@@ -122,9 +124,7 @@ void appendNumber(std::string& out, double x)
     } else if (std::isinf(x)) {
         out += x > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     } else {
-        char buffer[32];
-        const int n = std::snprintf(buffer, sizeof buffer, "%.17g", x);
-        out.append(buffer, static_cast<std::size_t>(n));
+        formats::appendFiniteDouble(out, x);
     }
 }
 

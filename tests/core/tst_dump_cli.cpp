@@ -3,6 +3,7 @@
 #include "core/formats/event_writer.h"
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,6 +36,8 @@ class TestDumpCli : public QObject {
 private slots:
     void dumpCsvIsExact();
     void dumpJsonLines();
+    void dumpReadsBackExactly_data();
+    void dumpReadsBackExactly();
     void dumpDedupe_data();
     void dumpDedupe();
     void warningsAndExitCodes();
@@ -72,6 +75,36 @@ void TestDumpCli::dumpJsonLines()
     QCOMPARE(lines[0], QString(R"({"run":"live","tag":"depth/mse","step":1,"wall_time":1700000000.25,"value":0.1})"));
     QCOMPARE(lines[1], QString(R"({"run":"live","tag":"total_loss","step":1,"wall_time":1700000000.25,"value":"nan"})"));
     QCOMPARE(lines[2], QString(R"({"run":"live","tag":"depth/mse","step":2,"wall_time":1700000001.5,"value":"inf"})"));
+}
+
+// Numbers as every JSON reader reads them back: -0 is the integer 0 to simdjson and Python, and
+// simdjson refuses an integer past int64 such as 92233720368547758080 (the shortest form of 2^63·10).
+void TestDumpCli::dumpReadsBackExactly_data()
+{
+    QTest::addColumn<QString>("logged");
+    QTest::addColumn<QString>("written");
+    QTest::newRow("negative zero") << "-0.0" << "-0.0";
+    QTest::newRow("past int64") << "92233720368547758080" << "9.223372036854776e+19";
+    QTest::newRow("-2^63") << "-9223372036854775808" << "-9.223372036854776e+18";
+    QTest::newRow("an integer below 2^63") << "123456789" << "123456789";
+    QTest::newRow("shortest decimal") << "0.1000000000000000055511151231257827" << "0.1";
+}
+
+void TestDumpCli::dumpReadsBackExactly()
+{
+    QFETCH(QString, logged);
+    QFETCH(QString, written);
+    QTemporaryDir dir;
+    QFile csv(dir.filePath("metrics.csv"));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write(("step,loss\n1," + logged + "\n").toUtf8());
+    csv.close();
+    for (const char* format : {"jsonl", "csv"}) {
+        const Result r = cli({"dump", "--format", format, csv.fileName()});
+        QCOMPARE(r.exitCode, 0);
+        const QString expected = QString(format) == "csv" ? "," + written + "\n" : "\"value\":" + written + "}\n";
+        QVERIFY2(r.out.endsWith(expected), qPrintable(r.out));
+    }
 }
 
 void TestDumpCli::dumpDedupe_data()

@@ -54,6 +54,9 @@ void TestLiveProtocol::parse_data()
     QTest::newRow("python non-finite") << QByteArray(R"({"run":"r","step":1,"wall_time":1,"scalars":{"a":NaN,"b":Infinity,"c":-Infinity}})")
                                        << none << Kind::Record
                                        << QByteArray(R"({"run":"r","step":1,"wall_time":1,"scalars":{"a":NaN,"b":Infinity,"c":-Infinity}})");
+    // -0 is the integer 0 to every JSON reader; -0.0 keeps its sign, and so is how it is recorded
+    QTest::newRow("negative zero") << QByteArray(R"({"run":"r","step":1,"wall_time":1,"scalars":{"a":-0.0,"b":-0,"c":-0e0}})") << none
+                                   << Kind::Record << QByteArray(R"({"run":"r","step":1,"wall_time":1,"scalars":{"a":-0.0,"b":0,"c":-0.0}})");
     QTest::newRow("run from hello") << QByteArray(R"({"step":7,"wall_time":1,"scalars":{"a":1e-300}})") << QByteArray("h")
                                     << Kind::Record << QByteArray(R"({"run":"h","step":7,"wall_time":1,"scalars":{"a":1e-300}})");
     QTest::newRow("integral float step") << QByteArray(R"({"run":"r","step":5.0,"wall_time":1,"scalars":{"a":0.1}})") << none
