@@ -9,10 +9,11 @@
 #                                   runs FUZZ_RUNS times or FUZZ_MAX_SECONDS, then its corpus is
 #                                   replayed under ASan; prints a Markdown table
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (build-asan), JOBS (number of cores),
-# FUZZ_SECONDS (20 per fuzz target), CI (set: the project's own warnings are errors);
-# for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600),
-# FUZZ_TIMEOUT (10 s of wall time per input: raise it when the nice-19 fuzzer shares the cores),
-# FUZZ_MERGE (set: what the campaign found that the seeds miss goes into tests/fuzz/corpus).
+# FUZZ_SECONDS (20 per fuzz target), FUZZ_TIMEOUT (10 s of wall time per input, after which
+# libFuzzer reports a hang: raise it for a nice-19 campaign beside other work), CI (set: the
+# project's own warnings are errors); for fuzz: FUZZ_BUILD_DIR (build-fuzz), FUZZ_RUNS (10000000),
+# FUZZ_MAX_SECONDS (3600), FUZZ_MERGE (set: what the campaign found that the seeds miss goes into
+# tests/fuzz/corpus).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +21,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 WERROR=$([ -n "${CI:-}" ] && echo ON || echo OFF)
 
 # Debian 12 package names; one per line so a diff shows what a change adds.
@@ -183,7 +185,6 @@ fuzz_campaign() {
   FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
   FUZZ_RUNS=${FUZZ_RUNS:-10000000}
   FUZZ_MAX_SECONDS=${FUZZ_MAX_SECONDS:-3600}
-  FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
   configure fuzz "$FUZZ_BUILD_DIR"
   configure asan "$ASAN_BUILD_DIR"
   local targets=("$@")
